@@ -1,0 +1,42 @@
+"""symnn: see exactly what a neural network computes, in the notation of a first lecture on neural networks."""
+
+from importlib.metadata import PackageNotFoundError, version as _version
+
+from . import activations, notation
+from .activations import Activation
+from .errors import (
+    IndexOutOfRangeError,
+    InvalidActivationError,
+    InvalidArgumentError,
+    InvalidNamesError,
+    InvalidSizeError,
+    SymnnError,
+    UnknownActivationError,
+)
+from .layer import Layer, Neuron
+from .network import Network
+from .printing import latex, pretty
+
+try:
+    __version__ = _version("symnn")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Activation",
+    "IndexOutOfRangeError",
+    "InvalidActivationError",
+    "InvalidArgumentError",
+    "InvalidNamesError",
+    "InvalidSizeError",
+    "Layer",
+    "Network",
+    "Neuron",
+    "SymnnError",
+    "UnknownActivationError",
+    "__version__",
+    "activations",
+    "latex",
+    "notation",
+    "pretty",
+]

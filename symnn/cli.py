@@ -1,0 +1,109 @@
+"""The ``symnn`` command: print neurons and networks in the lecture's notation.
+
+Exit codes: 0 success, 1 a reported failure, 2 bad usage (argparse or a SymnnError
+raised by the input). Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from . import __version__, activations
+from .errors import InvalidSizeError, SymnnError
+from .layer import Neuron
+from .network import Network
+from .printing import ELEMENTWISE_PARAMETER_LIMIT, latex, pretty
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``"3,4,1"`` → [3, 4, 1]; anything else is an InvalidSizeError that says what is allowed."""
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.isdigit() for p in parts):
+        raise InvalidSizeError(f"sizes {text!r} must be positive integers separated by commas, e.g. 3,4,1")
+    return [int(p) for p in parts]
+
+
+def parse_activation_list(text: str) -> str | list[str]:
+    """``sigmoid`` for every layer, or ``sigmoid,linear`` one per layer."""
+    names = [p.strip() for p in text.split(",")]
+    return names[0] if len(names) == 1 else names
+
+
+def _render(obj, fmt: str) -> str:
+    if fmt == "latex":
+        return latex(obj)
+    return pretty(obj)
+
+
+def _cmd_neuron(args) -> int:
+    neuron = Neuron(args.inputs, activation=args.activation, bias=not args.no_bias)
+    if args.format == "text":
+        print(repr(neuron))
+    print(_render(neuron, args.format))
+    return EXIT_OK
+
+
+def _cmd_network(args) -> int:
+    net = Network(parse_sizes(args.sizes), activation=parse_activation_list(args.activation), bias=not args.no_bias)
+    if args.format == "latex":
+        print(latex(net))
+        return EXIT_OK
+    print(str(net))
+    if net.n_params > ELEMENTWISE_PARAMETER_LIMIT:
+        print(f"({net.n_params} parameters: showing the block form, one line per layer)")
+        print(pretty(net))
+        return EXIT_OK
+    for layer in net.layers:
+        print(f"\nlayer {layer.index}: {layer!r}")
+        print(pretty(layer))
+    return EXIT_OK
+
+
+EXAMPLES = {
+    "neuron": "example: symnn neuron --inputs 3 --activation sigmoid --format latex",
+    "network": "example: symnn network 3,4,1 --activation linear",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="symnn",
+        description="See exactly what a neural network computes, in the lecture's notation.",
+    )
+    parser.add_argument("--version", action="version", version=f"symnn {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    valid = ", ".join(activations.names())
+
+    neuron = sub.add_parser("neuron", help="one neuron's z and a", epilog=EXAMPLES["neuron"])
+    neuron.add_argument("--inputs", type=int, default=3, help="number of inputs x_k (default 3)")
+    neuron.add_argument("--activation", default="sigmoid", help=f"g(z): {valid} (default sigmoid)")
+    neuron.add_argument("--no-bias", action="store_true", help="leave out the bias b")
+    neuron.add_argument("--format", choices=["text", "latex"], default="text")
+    neuron.set_defaults(run=_cmd_neuron)
+
+    network = sub.add_parser("network", help="every unit's z and a of a network", epilog=EXAMPLES["network"])
+    network.add_argument("sizes", help="layer sizes n_0,n_1,…,n_L, e.g. 3,4,1")
+    network.add_argument("--activation", default="linear",
+                         help=f"one activation for all layers or one per layer, comma-separated: {valid} (default linear)")
+    network.add_argument("--no-bias", action="store_true", help="build the network without biases")
+    network.add_argument("--format", choices=["text", "latex"], default="text")
+    network.set_defaults(run=_cmd_network)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse already printed its usage message
+        return int(stop.code or 0)
+    try:
+        return args.run(args)
+    except SymnnError as error:
+        print(f"symnn: error: {error}", file=sys.stderr)
+        return EXIT_USAGE

@@ -1,0 +1,245 @@
+"""Layer and Neuron: one layer's z and a in the lecture's notation, built lazily, one unit at a time.
+
+z_i^{[j]} = Σ_k w_{ki}^{[j]} a_k^{[j−1]} + b_i^{[j]},   a_i^{[j]} = g^{[j]}(z_i^{[j]}).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from sympy import Add, Eq, Expr, Matrix, Mul, S, Sum, Symbol, zeros
+
+from . import notation
+from .activations import Activation, get as get_activation
+from .errors import IndexOutOfRangeError, InvalidNamesError, InvalidSizeError
+from .notation import Index
+
+
+def check_size(value, what: str) -> int:
+    """Return ``value`` if it is a positive integer, else raise InvalidSizeError naming ``what``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidSizeError(f"{what} must be a positive integer, not {value!r}")
+    return value
+
+
+def check_names(names: Sequence[str] | None, count: int, what: str) -> tuple[str, ...] | None:
+    """Validate a list of ``count`` distinct names for inputs or units; None means unnamed."""
+    if names is None:
+        return None
+    if isinstance(names, str) or not isinstance(names, Sequence):
+        raise InvalidNamesError(f"{what} must be a list of {count} names, not {names!r}")
+    if len(names) != count:
+        raise InvalidNamesError(f"{what} must list exactly {count} names, got {len(names)}")
+    seen: dict[str, str] = {}
+    for name in names:
+        key = notation.identifier_part(name).lower()
+        if key in seen:
+            raise InvalidNamesError(f"{what} repeat a name: {seen[key]!r} and {name!r} name the same thing")
+        seen[key] = name
+    return tuple(names)
+
+
+def check_unit(i, count: int, what: str = "unit index i") -> int:
+    if isinstance(i, bool) or not isinstance(i, int) or not 1 <= i <= count:
+        raise IndexOutOfRangeError(f"{what} must be an integer from 1 to {count}, not {i!r}")
+    return i
+
+
+class Layer:
+    """Layer j of a network: ``n_in`` inputs a_k^{[j−1]} (or x_k), ``n_out`` units with activation g^{[j]}.
+
+    >>> layer = Layer(3, 4, "sigmoid")
+    >>> layer
+    Layer(3→4, sigmoid)
+    >>> layer.z(1)
+    w11[1]*x1 + w21[1]*x2 + w31[1]*x3 + b1[1]
+    """
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        activation: str | Activation = "linear",
+        *,
+        index: Index = 1,
+        bias: bool = True,
+        unit_names: Sequence[str] | None = None,
+        input_names: Sequence[str] | None = None,
+        input_layer: Index | None = None,
+    ):
+        self.n_in = check_size(n_in, "the number of inputs of a layer")
+        self.n_out = check_size(n_out, "the number of units of a layer")
+        self.activation = get_activation(activation)
+        self.index = index
+        self.bias_enabled = bool(bias)
+        self.unit_names = check_names(unit_names, n_out, "unit names")
+        self.input_names = check_names(input_names, n_in, "input names")
+        # None: the inputs are x_k; otherwise the activations a_k of that layer
+        self.input_layer = input_layer
+
+    # --- symbols -------------------------------------------------------------
+    def input(self, k: int) -> Symbol:
+        """The k-th input of this layer: x_k, or a_k^{[j−1]}."""
+        check_unit(k, self.n_in, "input index k")
+        name = self.input_names[k - 1] if self.input_names else None
+        if self.input_layer is None:
+            return notation.x(k, name)
+        return notation.a(k, self.input_layer, name)
+
+    def inputs(self) -> list[Symbol]:
+        return [self.input(k) for k in range(1, self.n_in + 1)]
+
+    def weight(self, k: int, i: int) -> Symbol:
+        """w_{ki}^{[j]}: from input k to unit i."""
+        return notation.w(check_unit(k, self.n_in, "input index k"), check_unit(i, self.n_out), self.index)
+
+    def bias(self, i: int) -> Expr:
+        """b_i^{[j]}, or 0 in a network built without biases."""
+        check_unit(i, self.n_out)
+        return notation.b(i, self.index) if self.bias_enabled else S.Zero
+
+    def unit_name(self, i: int) -> str | None:
+        return self.unit_names[i - 1] if self.unit_names else None
+
+    def z_symbol(self, i: int) -> Symbol:
+        return notation.z(check_unit(i, self.n_out), self.index, self.unit_name(i))
+
+    def a_symbol(self, i: int) -> Symbol:
+        return notation.a(check_unit(i, self.n_out), self.index, self.unit_name(i))
+
+    # --- expressions -----------------------------------------------------------
+    def z(self, i: int | None = None, inputs: Sequence[Expr] | None = None):
+        """z_i^{[j]} = Σ_k w_{ki}^{[j]} a_k + b_i^{[j]}; all units as a column when i is None.
+
+        ``inputs`` replaces the input symbols by expressions (used to write z in terms of x).
+        """
+        if i is None:
+            return Matrix([self.z(u, inputs) for u in range(1, self.n_out + 1)])
+        check_unit(i, self.n_out)
+        sources = self.inputs() if inputs is None else list(inputs)
+        terms = [Mul(self.weight(k, i), source) for k, source in enumerate(sources, start=1)]
+        return Add(*terms, self.bias(i))
+
+    def a(self, i: int | None = None, inputs: Sequence[Expr] | None = None):
+        """a_i^{[j]} = g(z_i^{[j]}); all units as a column when i is None."""
+        if i is None:
+            return Matrix([self.a(u, inputs) for u in range(1, self.n_out + 1)])
+        return self.activation(self.z(i, inputs))
+
+    def z_sum(self, i: int, index: Symbol | None = None) -> Expr:
+        """The Σ form the lecture writes: Σ_{k=1}^{n} w_{ki}^{[j]} a_k^{[j−1]} + b_i^{[j]} (``.doit()`` expands it)."""
+        check_unit(i, self.n_out)
+        k = index if index is not None else Symbol("k", integer=True, positive=True)
+        layer = notation.layer_value(self.index)
+        source = notation.InputAt(k) if self.input_layer is None else notation.ActivationAt(
+            k, notation.layer_value(self.input_layer))
+        bias = notation.BiasAt(i, layer) if self.bias_enabled else 0
+        return Sum(notation.WeightAt(k, i, layer) * source, (k, 1, self.n_in)) + bias
+
+    def equations(self, i: int | None = None) -> list[Eq]:
+        """The lecture's two lines per unit: z_i = Σ_k w_{ki} a_k + b_i and a_i = g(z_i)."""
+        units = range(1, self.n_out + 1) if i is None else [check_unit(i, self.n_out)]
+        lines = []
+        for u in units:
+            lines.append(Eq(self.z_symbol(u), self.z(u), evaluate=False))
+            lines.append(Eq(self.a_symbol(u), self.activation(self.z_symbol(u)), evaluate=False))
+        return lines
+
+    def W(self) -> Matrix:
+        """W^{[j]}: n_in × n_out, entry (k, i) = w_{ki}^{[j]}; column i is unit i's weight vector."""
+        return Matrix(self.n_in, self.n_out, lambda k, i: self.weight(k + 1, i + 1))
+
+    def b(self) -> Matrix:
+        """b^{[j]} as an n_out × 1 column (zeros without biases)."""
+        if not self.bias_enabled:
+            return zeros(self.n_out, 1)
+        return Matrix([self.bias(i) for i in range(1, self.n_out + 1)])
+
+    def params(self) -> list[Symbol]:
+        """Weights row by row of W^{[j]} (k = 1..n_in, i = 1..n_out), then the biases b_1..b_n."""
+        weights = [self.weight(k, i) for k in range(1, self.n_in + 1) for i in range(1, self.n_out + 1)]
+        biases = [self.bias(i) for i in range(1, self.n_out + 1)] if self.bias_enabled else []
+        return weights + biases
+
+    def neuron(self, i: int) -> "Neuron":
+        """Unit i of this layer as a Neuron (same questions, one unit)."""
+        return Neuron._of(self, check_unit(i, self.n_out))
+
+    def __repr__(self) -> str:
+        extra = "" if self.bias_enabled else ", no bias"
+        return f"Layer({self.n_in}→{self.n_out}, {self.activation.name}{extra})"
+
+    def _repr_latex_(self) -> str:
+        from .printing import latex
+
+        return f"$\\displaystyle {latex(self)}$"
+
+
+class Neuron:
+    """One unit: z = Σ_k w_k x_k + b and a = g(z); with sigmoid it is logistic regression as a one-layer network.
+
+    >>> Neuron(3).z()
+    w11[1]*x1 + w21[1]*x2 + w31[1]*x3 + b1[1]
+    """
+
+    def __init__(
+        self,
+        n_inputs: int,
+        activation: str | Activation = "sigmoid",
+        *,
+        bias: bool = True,
+        input_names: Sequence[str] | None = None,
+        name: str | None = None,
+        layer: Index = 1,
+        input_layer: Index | None = None,
+    ):
+        self.layer = Layer(n_inputs, 1, activation, index=layer, bias=bias, input_names=input_names,
+                           unit_names=None if name is None else [name], input_layer=input_layer)
+        self.unit = 1
+
+    @classmethod
+    def _of(cls, layer: Layer, unit: int) -> "Neuron":
+        neuron = cls.__new__(cls)
+        neuron.layer, neuron.unit = layer, unit
+        return neuron
+
+    @property
+    def activation(self) -> Activation:
+        return self.layer.activation
+
+    @property
+    def n_inputs(self) -> int:
+        return self.layer.n_in
+
+    def z(self, inputs: Sequence[Expr] | None = None) -> Expr:
+        return self.layer.z(self.unit, inputs)
+
+    def a(self, inputs: Sequence[Expr] | None = None) -> Expr:
+        return self.layer.a(self.unit, inputs)
+
+    def z_sum(self) -> Expr:
+        return self.layer.z_sum(self.unit)
+
+    def equations(self) -> list[Eq]:
+        return self.layer.equations(self.unit)
+
+    def weights(self) -> Matrix:
+        """w_i^{[j]}, column i of W^{[j]} — so z = w_i · a + b_i."""
+        return Matrix([self.layer.weight(k, self.unit) for k in range(1, self.n_inputs + 1)])
+
+    def bias(self) -> Expr:
+        return self.layer.bias(self.unit)
+
+    def params(self) -> list[Symbol]:
+        """w_{1i}, …, w_{ni}, then b_i (when the neuron has one)."""
+        weights = [self.layer.weight(k, self.unit) for k in range(1, self.n_inputs + 1)]
+        return weights + ([self.bias()] if self.layer.bias_enabled else [])
+
+    def __repr__(self) -> str:
+        where = "" if self.layer.n_out == 1 else f" unit {self.unit} of layer {self.layer.index}"
+        return f"Neuron({self.n_inputs} inputs, {self.activation.name}{where})"
+
+    def _repr_latex_(self) -> str:
+        from .printing import latex
+
+        return f"$\\displaystyle {latex(self)}$"

@@ -1,0 +1,92 @@
+"""Printing: ``symnn.latex`` and ``symnn.pretty`` for expressions, equations, neurons, layers and networks.
+
+The symbols print themselves (see notation.py); this module adds the one
+printer rule SymPy lacks (``W^{[2]T}`` rather than ``(W^{[2]})^T``) and lays
+out objects as the lecture's equations, one line per z and a.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from sympy import Basic, Eq, MatrixBase
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.pretty import pretty as sympy_pretty
+
+from .errors import InvalidArgumentError
+from .layer import Layer, Neuron
+from .network import Network
+from .notation import NotationMatrix
+
+# Above this many parameters a network prints in block form (z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]})
+# instead of one line per unit: a 784-128-10 network would otherwise print 100 000 terms.
+ELEMENTWISE_PARAMETER_LIMIT = 200
+
+
+class SymnnLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with the lecture's transposes: ``W^{[2]T}``."""
+
+    printmethod = "_latex"
+
+    def _print_Transpose(self, expr):
+        if isinstance(expr.arg, NotationMatrix) and expr.arg.layer:
+            letter = expr.arg._parts()[0]
+            return f"{letter}^{{[{expr.arg.layer}]T}}"
+        return super()._print_Transpose(expr)
+
+
+def latex(obj, **settings) -> str:
+    """The LaTeX of an expression, an equation, or a Neuron/Layer/Network (an ``aligned`` block of its equations).
+
+    >>> from symnn import Neuron
+    >>> print(latex(Neuron(2).z()))
+    w_{11}^{[1]} x_{1} + w_{21}^{[1]} x_{2} + b_{1}^{[1]}
+    """
+    printer = SymnnLatexPrinter(settings)
+    pairs = _equation_pairs(obj)
+    if pairs is None:
+        if not isinstance(obj, (Basic, MatrixBase, int, float)):
+            raise InvalidArgumentError(f"latex() prints SymPy expressions, equations and symnn objects, not {type(obj).__name__}")
+        return printer.doprint(obj)
+    lines = [f"{printer.doprint(lhs)} &= {printer.doprint(rhs)}" for lhs, rhs in pairs]
+    return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+
+def pretty(obj) -> str:
+    """Readable Unicode math for a terminal: one equation per line for Neuron/Layer/Network."""
+    pairs = _equation_pairs(obj)
+    if pairs is None:
+        return sympy_pretty(obj, use_unicode=True)
+    return "\n".join(f"{sympy_pretty(lhs, use_unicode=True)} = {sympy_pretty(rhs, use_unicode=True)}" for lhs, rhs in pairs)
+
+
+def _equation_pairs(obj) -> list[tuple] | None:
+    if isinstance(obj, Eq):
+        return [(obj.lhs, obj.rhs)]
+    if isinstance(obj, Network):
+        if obj.n_params > ELEMENTWISE_PARAMETER_LIMIT:
+            return block_equation_pairs(obj)
+        return _pairs(obj.equations())
+    if isinstance(obj, (Layer, Neuron)):
+        return _pairs(obj.equations())
+    if isinstance(obj, (list, tuple)) and obj and all(isinstance(e, Eq) for e in obj):
+        return _pairs(obj)
+    return None
+
+
+def _pairs(equations: Iterable[Eq]) -> list[tuple]:
+    return [(eq.lhs, eq.rhs) for eq in equations]
+
+
+def block_equation_pairs(network: Network, symbolic: bool = False) -> list[tuple]:
+    """Per layer: z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]} and a^{[j]} = g^{[j]}(z^{[j]})."""
+    from . import notation
+
+    sizes = network.block_sizes(symbolic)
+    pairs = []
+    for j, layer in enumerate(network.layers, start=1):
+        z = notation.matrix("z", sizes[j], 1, j)
+        a = notation.matrix("a", sizes[j], 1, j)
+        pairs.append((z, network.block_z(j, symbolic)))
+        pairs.append((a, layer.activation(z)))
+    return pairs
