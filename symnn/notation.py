@@ -65,6 +65,10 @@ def check_name(name: str) -> str:
     return name
 
 
+def _optional_name(name: str | None) -> str | None:
+    return None if name is None else check_name(name)
+
+
 def identifier_part(name: str) -> str:
     """The identifier fragment a person's name becomes inside a symbol name (``shipping cost`` → ``shipping_cost``)."""
     return re.sub(r"[ '\-]+", "_", check_name(name)).strip("_")
@@ -126,6 +130,11 @@ def _make(info: SymbolInfo) -> NotationSymbol:
 
 
 def _identifier(info: SymbolInfo) -> str:
+    # lambdify names a function's arguments by ``str(symbol)`` and its body by
+    # the symbol's name: so wherever the text form is itself an identifier
+    # (x1, x_price) the name must be exactly that text form.
+    if info.role == "x":
+        return _format(info, "str")
     if info.name is not None:
         parts = [info.role, identifier_part(info.name)]
     else:
@@ -172,7 +181,8 @@ def format_parts(role: str, indices: list[str], layer, name: str | None, style: 
     if style == "unicode" and name is None:
         # Unicode has sub- and superscripts for digits and a few letters only;
         # whatever has none keeps the plain form.
-        sub_u = _to_script(sub, _UNICODE_SUB) or sub
+        scripted = [_to_script(i, _UNICODE_SUB) for i in indices]
+        sub_u = separator.join(scripted) if None not in scripted else sub
         if layer_text is None:
             return letter + sub_u
         sup_u = _to_script(f"({layer_text})", _UNICODE_SUP)
@@ -196,19 +206,19 @@ def _to_script(text: str, table: dict) -> str | None:
 
 def x(k: Index, name: str | None = None) -> NotationSymbol:
     """Input ``x_k`` (the same quantity as ``a_k^{[0]}``), optionally named (``price``)."""
-    return _make(SymbolInfo("x", (_check_index(k, "input index k"),), None, name and check_name(name)))
+    return _make(SymbolInfo("x", (_check_index(k, "input index k"),), None, _optional_name(name)))
 
 
 def a(i: Index, layer: Index, name: str | None = None) -> NotationSymbol:
     """Activation ``a_i^{[j]}`` of unit i in layer j."""
     return _make(SymbolInfo("a", (_check_index(i, "unit index i"),), _check_index(layer, "layer"),
-                            name and check_name(name)))
+                            _optional_name(name)))
 
 
 def z(i: Index, layer: Index, name: str | None = None) -> NotationSymbol:
     """Pre-activation ``z_i^{[j]}`` of unit i in layer j."""
     return _make(SymbolInfo("z", (_check_index(i, "unit index i"),), _check_index(layer, "layer"),
-                            name and check_name(name)))
+                            _optional_name(name)))
 
 
 def w(k: Index, i: Index, layer: Index) -> NotationSymbol:

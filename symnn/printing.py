@@ -34,9 +34,24 @@ class SymnnLatexPrinter(LatexPrinter):
             return f"{letter}^{{[{expr.arg.layer}]T}}"
         return super()._print_Transpose(expr)
 
+    def _print_MatAdd(self, expr):
+        # the bias is the last term, as in z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]}
+        def is_bias(term):
+            return isinstance(term, NotationMatrix) and term._parts()[0] in ("b", "b'")
+
+        terms = sorted(expr.args, key=is_bias)
+        text = self._print(terms[0])
+        for term in terms[1:]:
+            if term.could_extract_minus_sign():
+                text += " - " + self._print(-term)
+            else:
+                text += " + " + self._print(term)
+        return text
+
 
 def latex(obj, **settings) -> str:
-    """The LaTeX of an expression, an equation, or a Neuron/Layer/Network (an ``aligned`` block of its equations).
+    """The LaTeX of an expression or equation (one line), or of a Neuron/Layer/Network or list of
+    equations (an ``aligned`` block, one equation per line).
 
     >>> from symnn import Neuron
     >>> print(latex(Neuron(2).z()))
@@ -61,8 +76,6 @@ def pretty(obj) -> str:
 
 
 def _equation_pairs(obj) -> list[tuple] | None:
-    if isinstance(obj, Eq):
-        return [(obj.lhs, obj.rhs)]
     if isinstance(obj, Network):
         if obj.n_params > ELEMENTWISE_PARAMETER_LIMIT:
             return block_equation_pairs(obj)
