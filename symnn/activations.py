@@ -183,7 +183,8 @@ class AppliedActivation(Function):
 
     def _pretty(self, printer):
         name = self.activation.pretty_name if printer._use_unicode else self.activation.name
-        return prettyForm(*printer._print(self.args[0]).parens().left(name))
+        argument = prettyForm(*printer._print(self.args[0]).parens())
+        return prettyForm(*argument.left(name))
 
 
 _FUNCTION_CLASSES: dict[Activation, type] = {}

@@ -147,7 +147,7 @@ class Layer:
 
     def W(self) -> Matrix:
         """W^{[j]}: n_in × n_out, entry (k, i) = w_{ki}^{[j]}; column i is unit i's weight vector."""
-        return Matrix(self.n_in, self.n_out, lambda k, i: self.weight(k + 1, i + 1))
+        return Matrix(self.n_in, self.n_out, lambda k, i: self.weight(int(k) + 1, int(i) + 1))
 
     def b(self) -> Matrix:
         """b^{[j]} as an n_out × 1 column (zeros without biases)."""
