@@ -232,14 +232,15 @@ def b(i: Index, layer: Index) -> NotationSymbol:
     return _make(SymbolInfo("b", (_check_index(i, "unit index i"),), _check_index(layer, "layer"), None))
 
 
-def w_prime(k: Index) -> NotationSymbol:
-    """Weight ``w'_k`` of a collapsed (all-linear) network."""
-    return _make(SymbolInfo("wp", (_check_index(k, "input index k"),), None, None))
+def w_prime(k: Index, i: Index | None = None) -> NotationSymbol:
+    """Weight ``w'_k`` of a collapsed (all-linear) network; ``w'_{ki}`` for output i of several."""
+    indices = (_check_index(k, "input index k"),) + (() if i is None else (_check_index(i, "output index i"),))
+    return _make(SymbolInfo("wp", indices, None, None))
 
 
-def b_prime() -> NotationSymbol:
-    """Bias ``b'`` of a collapsed network."""
-    return _make(SymbolInfo("bp", (), None, None))
+def b_prime(i: Index | None = None) -> NotationSymbol:
+    """Bias ``b'`` of a collapsed network; ``b'_i`` for output i of several."""
+    return _make(SymbolInfo("bp", () if i is None else (_check_index(i, "output index i"),), None, None))
 
 
 def info(symbol) -> SymbolInfo | None:

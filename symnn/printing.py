@@ -34,12 +34,13 @@ class SymnnLatexPrinter(LatexPrinter):
             return f"{letter}^{{[{expr.arg.layer}]T}}"
         return super()._print_Transpose(expr)
 
-    def _print_MatAdd(self, expr):
-        # the bias is the last term, as in z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]}
-        def is_bias(term):
-            return isinstance(term, NotationMatrix) and term._parts()[0] in ("b", "b'")
+    def _print_OneMatrix(self, expr):
+        return r"\mathbf{1}"
 
-        terms = sorted(expr.args, key=is_bias)
+    def _print_MatAdd(self, expr):
+        # Terms in the lecture's order: the one carrying the input first, then
+        # weighted biases, then the biases, as in W^{[2]T} a^{[1]} + b^{[2]}.
+        terms = sorted(expr.args, key=_block_term_rank)
         text = self._print(terms[0])
         for term in terms[1:]:
             if term.could_extract_minus_sign():
@@ -47,6 +48,15 @@ class SymnnLatexPrinter(LatexPrinter):
             else:
                 text += " + " + self._print(term)
         return text
+
+
+def _block_term_rank(term) -> int:
+    roles = {m._parts()[0] for m in term.atoms(NotationMatrix)}
+    if roles & {"x", "a"}:
+        return 0
+    if roles & {"W", "W'"}:
+        return 1
+    return 2 if roles else 3
 
 
 def latex(obj, **settings) -> str:

@@ -1,0 +1,179 @@
+"""Derivation: a titled, ordered list of steps, each lhs = rhs with a reason, each verified by symnn.
+
+A step is data (SymPy objects and a sentence); rendering to LaTeX, Markdown or
+terminal text is done by ``symnn.render``. ``verify()`` checks every step and
+says for each how it was checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sympy import Basic, Float, MatrixBase, MatrixExpr, Symbol
+
+from .checking import Check, check_approximately, check_equal, check_equivalent
+from .errors import InvalidArgumentError, SymnnError
+
+EQUALS, DEFINES, IFF, APPROX = "=", ":=", "iff", "approx"
+RELATIONS = (EQUALS, DEFINES, IFF, APPROX)
+
+
+class VerificationFailed(SymnnError):
+    """A derivation step that does not hold; the message names the step."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line: ``lhs relation rhs`` because ``reason``.
+
+    relation is ``"="`` (checked), ``":="`` (a definition: later steps are
+    checked with lhs replaced by rhs), ``"iff"`` (two conditions on ``variable``
+    with the same solutions) or ``"approx"`` (rhs a decimal within ``tolerance``).
+    ``order="none"`` prints sums in the order they were built (for shown arithmetic).
+    """
+
+    lhs: Any
+    rhs: Any
+    reason: str
+    relation: str = EQUALS
+    variable: Symbol | None = None
+    tolerance: Any = None
+    order: str | None = None
+
+    def __post_init__(self):
+        if self.relation not in RELATIONS:
+            raise InvalidArgumentError(f"step relation must be one of {RELATIONS}, not {self.relation!r}")
+        if self.relation == IFF and self.variable is None:
+            raise InvalidArgumentError("an 'iff' step needs the variable its conditions are about")
+        if self.relation == APPROX and not isinstance(self.rhs, Float):
+            raise InvalidArgumentError("an 'approx' step needs a decimal (sympy Float) on the right")
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """How one step was checked."""
+
+    number: int
+    step: Step
+    check: Check
+
+    @property
+    def holds(self) -> bool:
+        return self.check.holds
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The per-step record of ``Derivation.verify()``."""
+
+    title: str
+    steps: tuple[StepCheck, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(s.holds for s in self.steps)
+
+    @property
+    def failures(self) -> list[StepCheck]:
+        return [s for s in self.steps if not s.holds]
+
+    def raise_if_failed(self) -> "Verification":
+        if not self.ok:
+            first = self.failures[0]
+            raise VerificationFailed(
+                f"{self.title}: step {first.number} ({first.step.reason}) does not hold: {first.check.detail}"
+            )
+        return self
+
+    def summary(self) -> list[str]:
+        """One line per step: its number, whether it holds, and how that was decided."""
+        return [f"step {s.number}: {'holds' if s.holds else 'FAILS'} — {s.check.method}" for s in self.steps]
+
+    def __str__(self) -> str:
+        head = f"{self.title}: {'verified' if self.ok else 'NOT verified'}"
+        return "\n".join([head, *("  " + line for line in self.summary())])
+
+
+@dataclass
+class Derivation:
+    """A titled list of steps with an introduction and a conclusion in words."""
+
+    title: str
+    steps: list[Step] = field(default_factory=list)
+    intro: str = ""
+    conclusion: str = ""
+    seed: int = 0
+
+    def step(self, lhs, rhs, reason: str, **options) -> "Derivation":
+        """Append a step and return self, so steps read top to bottom."""
+        self.steps.append(Step(lhs, rhs, reason, **options))
+        return self
+
+    def define(self, lhs, rhs, reason: str = "definition", **options) -> "Derivation":
+        return self.step(lhs, rhs, reason, relation=DEFINES, **options)
+
+    def verify(self) -> Verification:
+        """Check every step in order, with the definitions made so far substituted in."""
+        definitions: dict = {}
+        results = []
+        for number, step in enumerate(self.steps, start=1):
+            lhs, rhs = substitute(step.lhs, definitions), substitute(step.rhs, definitions)
+            if step.relation == DEFINES:
+                check = Check(True, "definition")
+                definitions[step.lhs] = rhs
+            elif step.relation == IFF:
+                check = check_equivalent(lhs, rhs, step.variable)
+            elif step.relation == APPROX:
+                check = check_approximately(lhs, rhs, step.tolerance or _half_last_digit(step.rhs))
+            else:
+                check = check_equal(lhs, rhs, seed=self.seed + number)
+            results.append(StepCheck(number, step, check))
+        return Verification(self.title, tuple(results))
+
+    # renderings, for convenience; the work is in symnn.render
+    def latex(self) -> str:
+        from .render import derivation_latex
+
+        return derivation_latex(self)
+
+    def document(self) -> str:
+        from .render import derivation_document
+
+        return derivation_document(self)
+
+    def text(self) -> str:
+        from .render import derivation_text
+
+        return derivation_text(self)
+
+    def markdown(self) -> str:
+        from .render import derivation_markdown
+
+        return derivation_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        return "$$" + self.latex().replace("align*", "aligned") + "$$"
+
+    def __repr__(self) -> str:
+        return f"Derivation({self.title!r}, {len(self.steps)} steps)"
+
+
+def substitute(expr, definitions: dict):
+    """Replace defined symbols (and matrices) by their definitions until nothing changes."""
+    if not definitions or not isinstance(expr, (Basic, MatrixBase)):
+        return expr
+    for _ in range(len(definitions) + 1):
+        replaced = expr.xreplace(definitions)
+        if replaced == expr:
+            break
+        expr = replaced
+    if isinstance(expr, MatrixExpr) and not any(isinstance(v, MatrixExpr) for v in definitions.values()):
+        return expr.doit()
+    return expr
+
+
+def _half_last_digit(value: Float):
+    text = str(value)
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return Float(5) * Float(10) ** (-(decimals + 1))

@@ -1,0 +1,117 @@
+"""Rendering derivations: a LaTeX ``align*`` fragment, a standalone LaTeX document, Markdown, terminal text.
+
+A step whose left side is the previous step's right side continues the chain
+(``&= …``), as derivations are written by hand.
+"""
+
+from __future__ import annotations
+
+from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.stringpict import prettyForm
+
+from .derivation import APPROX, DEFINES, IFF, Derivation, Step
+from .printing import SymnnLatexPrinter
+
+_LATEX_RELATION = {"=": "=", DEFINES: "=", IFF: r"\iff", APPROX: r"\approx"}
+_TEXT_RELATION = {"=": " = ", DEFINES: " = ", IFF: " ⇔ ", APPROX: " ≈ "}
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+# Words in reasons written with Unicode math; TeX's text fonts lack them.
+_TEXT_UNICODE = {"σ": r"$\sigma$", "Σ": r"$\Sigma$", "≥": r"$\geq$", "≤": r"$\leq$", "≠": r"$\neq$",
+                 "⇔": r"$\iff$", "−": "-", "·": r"$\cdot$", "′": "'", "…": r"\ldots{}", "→": r"$\to$"}
+
+
+def escape_text(text: str) -> str:
+    """Text for LaTeX: special characters escaped, the few Unicode math signs we use mapped to TeX."""
+    return "".join(_LATEX_SPECIAL.get(ch) or _TEXT_UNICODE.get(ch) or ch for ch in text)
+
+
+def _latex(expr, step: Step) -> str:
+    settings = {"order": step.order} if step.order else {}
+    return SymnnLatexPrinter(settings).doprint(expr)
+
+
+def _continues(previous: Step | None, step: Step) -> bool:
+    if previous is None or step.relation == IFF and previous.relation != IFF:
+        return False
+    try:
+        return bool(step.lhs == previous.rhs)
+    except TypeError:
+        return False
+
+
+def derivation_latex(derivation: Derivation) -> str:
+    """The steps as an ``align*`` environment, each line followed by its reason."""
+    lines, previous = [], None
+    for step in derivation.steps:
+        left = "" if _continues(previous, step) else _latex(step.lhs, step)
+        relation = _LATEX_RELATION[step.relation]
+        lines.append(f"{left} &{relation} {_latex(step.rhs, step)} && \\text{{{escape_text(step.reason)}}}")
+        previous = step
+    return "\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}"
+
+
+def derivation_document(derivation: Derivation) -> str:
+    """A standalone article (amsmath only) with the derivation and how symnn checked each step."""
+    report = derivation.verify()
+    checks = "\n".join(f"  \\item {escape_text(line)}" for line in report.summary())
+    parts = [
+        "\\documentclass{article}",
+        "\\usepackage[T1]{fontenc}",
+        "\\usepackage{amsmath,amssymb}",
+        "\\usepackage[margin=2cm]{geometry}",
+        "\\begin{document}",
+        f"\\section*{{{escape_text(derivation.title)}}}",
+    ]
+    if derivation.intro:
+        parts.append(escape_text(derivation.intro))
+    parts.append(derivation_latex(derivation))
+    if derivation.conclusion:
+        parts.append(escape_text(derivation.conclusion))
+    verdict = "every step holds" if report.ok else "SOME STEPS DO NOT HOLD"
+    parts += [
+        f"\\paragraph{{Checked by symnn}} ({verdict})",
+        "\\begin{itemize}",
+        checks,
+        "\\end{itemize}",
+        "\\end{document}",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def derivation_markdown(derivation: Derivation) -> str:
+    """Markdown with one ``$$ … $$`` block per step and its reason."""
+    parts = [f"## {derivation.title}", ""]
+    if derivation.intro:
+        parts += [derivation.intro, ""]
+    for step in derivation.steps:
+        relation = _LATEX_RELATION[step.relation]
+        parts += [f"$$ {_latex(step.lhs, step)} {relation} {_latex(step.rhs, step)} $$", "", f"*{step.reason}*", ""]
+    if derivation.conclusion:
+        parts += [derivation.conclusion, ""]
+    return "\n".join(parts)
+
+
+def derivation_text(derivation: Derivation) -> str:
+    """Readable Unicode math for a terminal, each step with its reason in parentheses."""
+    out = [derivation.title, "=" * len(derivation.title)]
+    if derivation.intro:
+        out.append(derivation.intro)
+    previous = None
+    for step in derivation.steps:
+        printer = PrettyPrinter({"use_unicode": True, "wrap_line": False, **({"order": step.order} if step.order else {})})
+        rhs = printer._print(step.rhs)
+        if _continues(previous, step):
+            lhs = prettyForm(" " * 4)
+        else:
+            lhs = printer._print(step.lhs)
+        line = prettyForm(*lhs.right(_TEXT_RELATION[step.relation], rhs))
+        out.append(line.render(wrap_line=False))
+        out.append(f"    ({step.reason})")
+        previous = step
+    if derivation.conclusion:
+        out.append(derivation.conclusion)
+    return "\n".join(out)
