@@ -99,11 +99,14 @@ class Activation:
     def is_identity(self) -> bool:
         return simplify(self.expr - z) == 0
 
-    def __call__(self, arg) -> Expr:
-        """g applied to ``arg`` as the lecture writes it: σ(z), tanh(z), …; the linear g gives ``arg`` itself."""
+    def __call__(self, arg, evaluate: bool = True) -> Expr:
+        """g applied to ``arg`` as the lecture writes it: σ(z), tanh(z), …; the linear g gives ``arg`` itself.
+
+        At a number g evaluates exactly (σ(0) = 1/2) unless ``evaluate=False`` keeps σ(1/2) as written.
+        """
         if self.expr == z:
             return sympify(arg)
-        return function_class(self)(arg)
+        return function_class(self)(arg, evaluate=evaluate)
 
     def explicit(self, arg) -> Expr:
         """g(arg) written out (σ(t) becomes 1/(1 + e^{−t}))."""

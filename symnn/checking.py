@@ -11,11 +11,19 @@ from dataclasses import dataclass
 
 from sympy import (
     Abs,
+    cosh,
+    coth,
+    exp,
+    sinh,
+    tanh,
     Basic,
     Expr,
+    Derivative,
     Float,
+    Matrix,
     MatrixBase,
     MatrixExpr,
+    MatrixSymbol,
     Rational,
     S,
     Sum,
@@ -26,6 +34,8 @@ from sympy import (
 from sympy.logic.boolalg import Boolean
 
 from .activations import explicit
+
+_HYPERBOLIC = (sinh, cosh, tanh, coth)
 
 # Expressions with more nodes than this are checked at random points rather
 # than by simplify/expand, which can take minutes on a whole network.
@@ -60,16 +70,26 @@ def node_count(expr, limit: int = SYMBOLIC_NODE_LIMIT + 1) -> int:
 
 
 def prepare(expr):
-    """Expand Σ forms and write out σ, tanh, … so both sides speak the same language."""
-    if isinstance(expr, (Basic, MatrixBase)):
-        expr = expr.doit() if expr.has(Sum) else expr
-        return explicit(expr) if isinstance(expr, Basic) else expr.applyfunc(explicit)
+    """Expand Σ forms and derivatives, write out σ, tanh, … so both sides speak the same language."""
+    if isinstance(expr, MatrixBase):
+        return expr.applyfunc(prepare)
+    if isinstance(expr, Basic):
+        expr = expr.doit() if expr.has(Sum, Derivative) else expr
+        return explicit(expr)
     return expr
+
+
+def _explicit_matrix(value):
+    """A block expression made only of explicit matrices, multiplied out; anything else unchanged."""
+    if isinstance(value, MatrixExpr) and not isinstance(value, MatrixBase) and not value.atoms(MatrixSymbol):
+        return Matrix(value.doit())
+    return value
 
 
 def check_equal(lhs, rhs, seed: int = 0, points: int = RANDOM_POINTS) -> Check:
     """Does lhs = rhs hold identically?"""
-    if isinstance(lhs, MatrixExpr) or isinstance(rhs, MatrixExpr):
+    lhs, rhs = _explicit_matrix(lhs), _explicit_matrix(rhs)
+    if any(isinstance(v, MatrixExpr) and not isinstance(v, MatrixBase) for v in (lhs, rhs)):
         return _check_matrix_expr(lhs, rhs)
     difference = prepare(lhs) - prepare(rhs)
     if isinstance(difference, MatrixBase):
@@ -90,6 +110,9 @@ def _is_zero_symbolically(expr) -> bool:
     expanded = expr.expand()
     if expanded == 0:
         return True
+    if expanded.has(*_HYPERBOLIC):
+        # tanh and friends in terms of exp, so simplify sees tanh(z) = 2σ(2z) − 1
+        expanded = expanded.rewrite(exp)
     return simplify(expanded) == 0
 
 

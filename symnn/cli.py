@@ -11,7 +11,7 @@ import sys
 from typing import Sequence
 
 from . import __version__, activations
-from .errors import InvalidSizeError, SymnnError
+from .errors import InvalidArgumentError, InvalidSizeError, SymnnError
 from .layer import Neuron
 from .network import Network
 from .printing import ELEMENTWISE_PARAMETER_LIMIT, latex, pretty
@@ -63,9 +63,73 @@ def _cmd_network(args) -> int:
     return EXIT_OK
 
 
+def _cmd_derive(args) -> int:
+    from pathlib import Path
+
+    from . import catalog, documents
+
+    if args.list:
+        for name in catalog.names():
+            print(f"{name:24} {catalog.build(name).title}")
+        return EXIT_OK
+    names = catalog.names() if args.all else args.names
+    if not names:
+        raise InvalidArgumentError("name a derivation (see 'symnn derive --list') or give --all")
+    for name in names:
+        if name not in catalog.CATALOG:
+            raise InvalidArgumentError(f"unknown derivation {name!r}; known: {', '.join(catalog.names())}")
+    if args.out is None:
+        if args.check or args.pdf:
+            raise InvalidArgumentError("--check and --pdf need --out DIR")
+        return _print_derivations(names, args.format)
+    out = Path(args.out)
+    docs = documents.generate(names)
+    if args.all:
+        docs.append(documents.index(docs))
+    if args.check:
+        stale = documents.stale(docs, out)
+        if stale:
+            print(f"symnn: {len(stale)} file(s) in {out} differ from what the code generates: {', '.join(stale)}; "
+                  f"run 'symnn derive --all --out {out}'", file=sys.stderr)
+            return EXIT_FAILURE
+        print(f"{len(docs)} files in {out} are up to date")
+        return EXIT_OK
+    written = documents.write(docs, out)
+    for path in written:
+        print(f"wrote {path}")
+    if args.pdf:
+        for path in written:
+            if path.suffix == ".tex":
+                print(f"wrote {documents.compile_pdf(path)}")
+    return EXIT_OK
+
+
+def _print_derivations(names: list[str], fmt: str) -> int:
+    from . import catalog
+
+    status = EXIT_OK
+    for number, name in enumerate(names):
+        derivation = catalog.build(name)
+        report = derivation.verify()
+        if number:
+            print()
+        if fmt == "latex":
+            print(derivation.latex())
+        elif fmt == "markdown":
+            print(derivation.markdown())
+        else:
+            print(derivation.text())
+            print(str(report))
+        if not report.ok:
+            print(f"symnn: {report.title}: {len(report.failures)} step(s) do not hold", file=sys.stderr)
+            status = EXIT_FAILURE
+    return status
+
+
 EXAMPLES = {
     "neuron": "example: symnn neuron --inputs 3 --activation sigmoid --format latex",
     "network": "example: symnn network 3,4,1 --activation linear",
+    "derive": "examples: symnn derive linear-collapse-3-4-1\n          symnn derive --all --out derivations --pdf",
 }
 
 
@@ -93,6 +157,19 @@ def build_parser() -> argparse.ArgumentParser:
     network.add_argument("--no-bias", action="store_true", help="build the network without biases")
     network.add_argument("--format", choices=["text", "latex"], default="text")
     network.set_defaults(run=_cmd_network)
+
+    derive = sub.add_parser("derive", help="write the verified derivations of the lecture",
+                            epilog=EXAMPLES["derive"], formatter_class=argparse.RawDescriptionHelpFormatter)
+    derive.add_argument("names", nargs="*", metavar="NAME", help="derivations to write (see --list)")
+    derive.add_argument("--all", action="store_true", help="every derivation, plus an index README.md")
+    derive.add_argument("--list", action="store_true", help="list the derivations and their titles")
+    derive.add_argument("--out", metavar="DIR", help="write NAME.tex files into DIR instead of printing")
+    derive.add_argument("--pdf", action="store_true", help="also compile each .tex with pdflatex (needs --out)")
+    derive.add_argument("--check", action="store_true",
+                        help="exit 1 if the files in DIR differ from what the code generates now (needs --out)")
+    derive.add_argument("--format", choices=["text", "latex", "markdown"], default="text",
+                        help="how to print without --out (default text)")
+    derive.set_defaults(run=_cmd_derive)
     return parser
 
 

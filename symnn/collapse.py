@@ -16,6 +16,7 @@ from sympy import Add, Eq, Expr, MatAdd, MatMul, Matrix, MatrixExpr, Mul, OneMat
 from . import exact, notation
 from .checking import Check, check_equal, NUMERIC_DIGITS, NUMERIC_TOLERANCE
 from .derivation import Derivation
+from .fastsum import keyed, keyed_sum_of_products, paused_gc
 from .errors import SymnnError
 from .layer import Layer
 from .network import Network
@@ -74,22 +75,29 @@ def compose(layers: list[Layer]) -> tuple[list[list[Expr]], list[Expr]]:
     M = W^{[p]} ⋯ W^{[q]} times the scales, built left to right so that
     w'_k = Σ_j w_{kj}^{[1]} w_{j1}^{[2]} (and nested sums for deeper runs).
     """
+    with paused_gc():
+        return _compose(layers)
+
+
+def _compose(layers: list[Layer]) -> tuple[list[list[Expr]], list[Expr]]:
     first = layers[0]
     scale = S.One
-    M = [[first.weight(k, i) for i in range(1, first.n_out + 1)] for k in range(1, first.n_in + 1)]
+    M = [[keyed(first.weight(k, i)) for i in range(1, first.n_out + 1)] for k in range(1, first.n_in + 1)]
     s, t = _layer_affine(first)
     scale *= s
     c = _layer_bias(first, s, t)
     for layer in layers[1:]:
         s, t = _layer_affine(layer)
         weights = [[layer.weight(r, i) for i in range(1, layer.n_out + 1)] for r in range(1, layer.n_in + 1)]
-        M = [[Add(*[Mul(row[r], weights[r][i]) for r in range(layer.n_in)]) for i in range(layer.n_out)] for row in M]
+        columns = [[keyed(weights[r][i]) for r in range(layer.n_in)] for i in range(layer.n_out)]
+        M = [[keyed_sum_of_products(list(zip(row, column))) for column in columns] for row in M]
         c = [Add(*[Mul(c[r], weights[r][i]) for r in range(layer.n_in)]) for i in range(layer.n_out)]
         c = [Add(_scaled(s, ci), _scaled(s, layer.bias(i + 1)), t) for i, ci in enumerate(c)]
         scale *= s
+    entries = [[entry for entry, _ in row] for row in M]
     if scale != 1:
-        M = [[Mul(scale, entry) for entry in row] for row in M]
-    return M, c
+        entries = [[Mul(scale, entry) for entry in row] for row in entries]
+    return entries, c
 
 
 # --- the result --------------------------------------------------------------------
@@ -200,14 +208,21 @@ def _verify_at_points(net: Network, matrix, bias, seed: int, points: int) -> Che
     return Check(True, f"evaluated exactly at {points} random rational points")
 
 
-def block_identity(network: Network, symbolic: bool = True) -> tuple[MatrixExpr, MatrixExpr]:
-    """Both sides of f(x) = (A_1⋯A_L)^T x + Σ_j (A_{j+1}⋯A_L)^T c_j in MatrixSymbols (any sizes when ``symbolic``)."""
-    _require_affine(network)
+def block_identity(network: Network, symbolic: bool = True, first: int = 1,
+                   last: int | None = None) -> tuple[MatrixExpr, MatrixExpr]:
+    """Both sides of f(x) = (A_1⋯A_L)^T x + Σ_j (A_{j+1}⋯A_L)^T c_j in MatrixSymbols (any sizes when ``symbolic``).
+
+    ``first``/``last`` restrict it to a run of layers, whose input is a^{[first−1]}.
+    """
+    last = network.depth if last is None else last
+    run = [network.layer(j) for j in range(first, last + 1)]
+    _require_affine_layers(run)
     n = network.block_sizes(symbolic)
-    x = notation.matrix("x", n[0], 1)
+    x = notation.matrix("x", n[0], 1) if first == 1 else notation.matrix("a", n[first - 1], 1, first - 1)
     lhs = x
     maps = []
-    for j, layer in enumerate(network.layers, start=1):
+    for layer in run:
+        j = layer.index
         s, t = _layer_affine(layer)
         A = notation.matrix("W", n[j - 1], n[j], j)
         c = _scaled(s, notation.matrix("b", n[j], 1, j)) if network.bias else None
@@ -235,7 +250,11 @@ def _product(factors: list) -> MatrixExpr:
 # --- the entry point and the non-affine case ---------------------------------------------
 
 def _require_affine(network: Network) -> None:
-    bad = [(layer.index, layer.activation.name) for layer in network.layers if not layer.activation.is_affine]
+    _require_affine_layers(network.layers)
+
+
+def _require_affine_layers(layers) -> None:
+    bad = [(layer.index, layer.activation.name) for layer in layers if not layer.activation.is_affine]
     if bad:
         names = ", ".join(f"layer {j} ({name})" for j, name in bad)
         verb = "is" if len(bad) == 1 else "are"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sympy import Basic, Float, MatrixBase, MatrixExpr, Symbol
+from sympy import Basic, Float, MatrixBase, Sum, Symbol
 
 from .checking import Check, check_approximately, check_equal, check_equivalent
 from .errors import InvalidArgumentError, SymnnError
@@ -103,6 +103,7 @@ class Derivation:
     steps: list[Step] = field(default_factory=list)
     intro: str = ""
     conclusion: str = ""
+    given: dict = field(default_factory=dict)
     seed: int = 0
 
     def step(self, lhs, rhs, reason: str, **options) -> "Derivation":
@@ -114,8 +115,8 @@ class Derivation:
         return self.step(lhs, rhs, reason, relation=DEFINES, **options)
 
     def verify(self) -> Verification:
-        """Check every step in order, with the definitions made so far substituted in."""
-        definitions: dict = {}
+        """Check every step in order, with the given values and the definitions made so far substituted in."""
+        definitions: dict = dict(self.given)
         results = []
         for number, step in enumerate(self.steps, start=1):
             lhs, rhs = substitute(step.lhs, definitions), substitute(step.rhs, definitions)
@@ -165,11 +166,12 @@ def substitute(expr, definitions: dict):
         return expr
     for _ in range(len(definitions) + 1):
         replaced = expr.xreplace(definitions)
+        if isinstance(replaced, Basic) and replaced.has(Sum):
+            # a defined a_j inside Σ_j only appears once the sum is written out
+            replaced = replaced.doit()
         if replaced == expr:
             break
         expr = replaced
-    if isinstance(expr, MatrixExpr) and not any(isinstance(v, MatrixExpr) for v in definitions.values()):
-        return expr.doit()
     return expr
 
 

@@ -124,9 +124,13 @@ _SYMBOL_CACHE: dict[SymbolInfo, NotationSymbol] = {}
 def _make(info: SymbolInfo) -> NotationSymbol:
     found = _SYMBOL_CACHE.get(info)
     if found is None:
-        found = NotationSymbol(_identifier(info), info, real=True)
+        found = _new_symbol(_identifier(info), info)
         _SYMBOL_CACHE[info] = found
     return found
+
+
+def _new_symbol(name: str, info: SymbolInfo) -> NotationSymbol:
+    return NotationSymbol(name, info, real=True)
 
 
 def _identifier(info: SymbolInfo) -> str:
@@ -147,7 +151,14 @@ def _identifier(info: SymbolInfo) -> str:
 def _lecture_sort_key(role: str, order_string: str):
     # Biases get a class rank above sums and functions, so the bias is the last
     # term of ``Σ_k w_{k1} a_k + b_1`` as well as of the elementwise sum.
-    class_key = (6, 0, "Bias") if role in ("b", "bp") else (2, 0, "NotationSymbol")
+    # Inputs and activations rank after sums of weights too, so a collected
+    # coefficient prints first: (w_{11} w_{11} + …) x_1, as w'_1 x_1.
+    if role in ("b", "bp"):
+        class_key = (6, 0, "Bias")
+    elif role in ("x", "a", "z"):
+        class_key = (5, 1, "Quantity")  # after Σ (5, 0): Σ_i (Σ_j w_{ij} w_{j1}) x_i
+    else:
+        class_key = (2, 0, "NotationSymbol")
     return class_key, (1, (order_string,)), S.One.sort_key(), S.One
 
 
@@ -374,6 +385,16 @@ def matrix(role: str, rows, cols, layer: Index | None = None) -> NotationMatrix:
         raise InvalidNamesError(f"unknown matrix role {role!r}; allowed: {', '.join(_MATRIX_LETTER)}")
     name = role if layer is None else f"{role}_L{_check_index(layer, 'layer')}"
     return NotationMatrix(name, rows, cols)
+
+
+def variable(name: str) -> Symbol:
+    """A plain real variable of a derivation, such as θ (``"theta"``), β_1 (``"beta_1"``) or p."""
+    return Symbol(name, real=True)
+
+
+def network_function(name: str = "f"):
+    """The undefined function f of f(x), for statements about what a network computes."""
+    return Function(name)
 
 
 def activation_variable(name: str = "z") -> Symbol:

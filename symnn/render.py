@@ -20,12 +20,31 @@ _LATEX_SPECIAL = {
 }
 # Words in reasons written with Unicode math; TeX's text fonts lack them.
 _TEXT_UNICODE = {"σ": r"$\sigma$", "Σ": r"$\Sigma$", "≥": r"$\geq$", "≤": r"$\leq$", "≠": r"$\neq$",
-                 "⇔": r"$\iff$", "−": "-", "·": r"$\cdot$", "′": "'", "…": r"\ldots{}", "→": r"$\to$"}
+                 "⇔": r"$\iff$", "−": "-", "·": r"$\cdot$", "′": "'", "…": r"\ldots{}", "→": r"$\to$",
+                 "ℝ": r"$\mathbb{R}$", "θ": r"$\theta$", "β": r"$\beta$", "ᵀ": r"$^T$", "²": r"$^2$"}
 
 
 def escape_text(text: str) -> str:
-    """Text for LaTeX: special characters escaped, the few Unicode math signs we use mapped to TeX."""
-    return "".join(_LATEX_SPECIAL.get(ch) or _TEXT_UNICODE.get(ch) or ch for ch in text)
+    """Text for LaTeX: special characters escaped, the few Unicode math signs we use mapped to TeX.
+
+    Segments between dollar signs are LaTeX math written by symnn's own catalog and pass through.
+    """
+    pieces = text.split("$")
+    if len(pieces) % 2 == 0:  # an unpaired dollar is a literal dollar
+        pieces = [text]
+    out = []
+    for number, piece in enumerate(pieces):
+        if number % 2:
+            out.append(f"${piece}$")
+        else:
+            out.append("".join(_LATEX_SPECIAL.get(ch) or _TEXT_UNICODE.get(ch) or ch for ch in piece))
+    return "".join(out)
+
+
+def plain_text(text: str) -> str:
+    """A reason for the terminal: math segments keep their content, without the dollar signs."""
+    pieces = text.split("$")
+    return text if len(pieces) % 2 == 0 else "".join(pieces)
 
 
 def _latex(expr, step: Step) -> str:
@@ -36,8 +55,13 @@ def _latex(expr, step: Step) -> str:
 def _continues(previous: Step | None, step: Step) -> bool:
     if previous is None or step.relation == IFF and previous.relation != IFF:
         return False
+    # "a = X" then "a = Y" reads as the chain a = X = Y
+    return _same(step.lhs, previous.rhs) or _same(step.lhs, previous.lhs)
+
+
+def _same(left, right) -> bool:
     try:
-        return bool(step.lhs == previous.rhs)
+        return bool(left == right)
     except TypeError:
         return False
 
@@ -67,6 +91,8 @@ def derivation_document(derivation: Derivation) -> str:
     ]
     if derivation.intro:
         parts.append(escape_text(derivation.intro))
+    if derivation.given:
+        parts.append("\\medskip\\noindent Given " + _given_latex(derivation) + ".")
     parts.append(derivation_latex(derivation))
     if derivation.conclusion:
         parts.append(escape_text(derivation.conclusion))
@@ -82,11 +108,18 @@ def derivation_document(derivation: Derivation) -> str:
     return "\n".join(parts)
 
 
+def _given_latex(derivation: Derivation) -> str:
+    printer = SymnnLatexPrinter()
+    return ", ".join(f"${printer.doprint(k)} = {printer.doprint(v)}$" for k, v in derivation.given.items())
+
+
 def derivation_markdown(derivation: Derivation) -> str:
     """Markdown with one ``$$ … $$`` block per step and its reason."""
     parts = [f"## {derivation.title}", ""]
     if derivation.intro:
         parts += [derivation.intro, ""]
+    if derivation.given:
+        parts += ["Given " + _given_latex(derivation) + ".", ""]
     for step in derivation.steps:
         relation = _LATEX_RELATION[step.relation]
         parts += [f"$$ {_latex(step.lhs, step)} {relation} {_latex(step.rhs, step)} $$", "", f"*{step.reason}*", ""]
@@ -99,7 +132,9 @@ def derivation_text(derivation: Derivation) -> str:
     """Readable Unicode math for a terminal, each step with its reason in parentheses."""
     out = [derivation.title, "=" * len(derivation.title)]
     if derivation.intro:
-        out.append(derivation.intro)
+        out.append(plain_text(derivation.intro))
+    if derivation.given:
+        out.append("Given " + ", ".join(f"{k} = {v}" for k, v in derivation.given.items()) + ".")
     previous = None
     for step in derivation.steps:
         printer = PrettyPrinter({"use_unicode": True, "wrap_line": False, **({"order": step.order} if step.order else {})})
@@ -110,8 +145,8 @@ def derivation_text(derivation: Derivation) -> str:
             lhs = printer._print(step.lhs)
         line = prettyForm(*lhs.right(_TEXT_RELATION[step.relation], rhs))
         out.append(line.render(wrap_line=False))
-        out.append(f"    ({step.reason})")
+        out.append(f"    ({plain_text(step.reason)})")
         previous = step
     if derivation.conclusion:
-        out.append(derivation.conclusion)
+        out.append(plain_text(derivation.conclusion))
     return "\n".join(out)
