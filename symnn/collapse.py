@@ -82,13 +82,13 @@ def compose(layers: list[Layer]) -> tuple[list[list[Expr]], list[Expr]]:
 def _compose(layers: list[Layer]) -> tuple[list[list[Expr]], list[Expr]]:
     first = layers[0]
     scale = S.One
-    M = [[keyed(first.weight(k, i)) for i in range(1, first.n_out + 1)] for k in range(1, first.n_in + 1)]
+    M = [[keyed(w) for w in row] for row in first.weight_rows()]
     s, t = _layer_affine(first)
     scale *= s
     c = _layer_bias(first, s, t)
     for layer in layers[1:]:
         s, t = _layer_affine(layer)
-        weights = [[layer.weight(r, i) for i in range(1, layer.n_out + 1)] for r in range(1, layer.n_in + 1)]
+        weights = layer.weight_rows()
         columns = [[keyed(weights[r][i]) for r in range(layer.n_in)] for i in range(layer.n_out)]
         M = [[keyed_sum_of_products(list(zip(row, column))) for column in columns] for row in M]
         c = [Add(*[Mul(c[r], weights[r][i]) for r in range(layer.n_in)]) for i in range(layer.n_out)]

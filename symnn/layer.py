@@ -145,9 +145,13 @@ class Layer:
             lines.append(Eq(self.a_symbol(u), self.activation(self.z_symbol(u)), evaluate=False))
         return lines
 
+    def weight_rows(self) -> list[list[Symbol]]:
+        """W^{[j]} as a list of rows of symbols (no Matrix), for code that builds on every weight."""
+        return notation.weight_grid(self.n_in, self.n_out, self.index)
+
     def W(self) -> Matrix:
         """W^{[j]}: n_in × n_out, entry (k, i) = w_{ki}^{[j]}; column i is unit i's weight vector."""
-        return Matrix(self.n_in, self.n_out, lambda k, i: self.weight(int(k) + 1, int(i) + 1))
+        return Matrix(self.weight_rows())
 
     def b(self) -> Matrix:
         """b^{[j]} as an n_out × 1 column (zeros without biases)."""
@@ -157,7 +161,7 @@ class Layer:
 
     def params(self) -> list[Symbol]:
         """Weights row by row of W^{[j]} (k = 1..n_in, i = 1..n_out), then the biases b_1..b_n."""
-        weights = [self.weight(k, i) for k in range(1, self.n_in + 1) for i in range(1, self.n_out + 1)]
+        weights = [w for row in self.weight_rows() for w in row]
         biases = [self.bias(i) for i in range(1, self.n_out + 1)] if self.bias_enabled else []
         return weights + biases
 

@@ -238,6 +238,24 @@ def w(k: Index, i: Index, layer: Index) -> NotationSymbol:
                             _check_index(layer, "layer"), None))
 
 
+def weight_grid(n_in: int, n_out: int, layer: Index) -> list[list[NotationSymbol]]:
+    """All of W^{[j]}: rows k = 1..n_in, columns i = 1..n_out (checked once, made in bulk for big layers)."""
+    _check_index(layer, "layer")
+    for count in (n_in, n_out):
+        _check_index(count, "layer size")
+    cache, grid = _SYMBOL_CACHE, []
+    for k in range(1, n_in + 1):
+        row = []
+        for i in range(1, n_out + 1):
+            info = SymbolInfo("w", (k, i), layer, None)
+            symbol = cache.get(info)
+            if symbol is None:
+                symbol = cache[info] = _new_symbol(f"w_{k}_{i}_L{layer}", info)
+            row.append(symbol)
+        grid.append(row)
+    return grid
+
+
 def b(i: Index, layer: Index) -> NotationSymbol:
     """Bias ``b_i^{[j]}`` of unit i in layer j."""
     return _make(SymbolInfo("b", (_check_index(i, "unit index i"),), _check_index(layer, "layer"), None))
