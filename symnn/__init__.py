@@ -5,6 +5,8 @@ from importlib.metadata import PackageNotFoundError, version as _version
 from . import activations, notation
 from .activations import Activation
 from .errors import (
+    DocumentError,
+    FailureError,
     IndexOutOfRangeError,
     InvalidActivationError,
     InvalidArgumentError,
@@ -16,6 +18,9 @@ from .errors import (
 from .layer import Layer, Neuron
 from .network import Network
 from .printing import latex, pretty
+from .collapse import Collapse, NotCollapsible, collapse
+from .derivation import Derivation, Step
+from .merge import Merged, merge_affine
 
 try:
     __version__ = _version("symnn")
@@ -24,6 +29,15 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = [
     "Activation",
+    "Collapse",
+    "Derivation",
+    "DocumentError",
+    "FailureError",
+    "Merged",
+    "NotCollapsible",
+    "Step",
+    "collapse",
+    "merge_affine",
     "IndexOutOfRangeError",
     "InvalidActivationError",
     "InvalidArgumentError",

@@ -16,6 +16,7 @@ from sympy import (
     Mul,
     Piecewise,
     Rational,
+    Subs,
     Sum,
     Symbol,
     UnevaluatedExpr,
@@ -223,9 +224,11 @@ def sigmoid_derivative() -> Derivation:
     )
     d.step(Derivative(sigma(z), z), Derivative((1 + e) ** -1, z), "$\\sigma(z) = (1 + e^{-z})^{-1}$")
     d.step(Derivative(sigma(z), z), e / (1 + e) ** 2, "chain rule")
-    d.step(Derivative(sigma(z), z), Mul(1 / (1 + e), e / (1 + e), evaluate=False), "split the fraction")
-    d.step(Derivative(sigma(z), z), sigma(z) * (1 - sigma(z)), "$e^{-z}/(1 + e^{-z}) = 1 - \\sigma(z)$")
-    d.step(sigma.derivative.subs(z, 0), Rational(1, 4), "at z = 0")
+    d.step(Derivative(sigma(z), z), Mul(UnevaluatedExpr(1 / (1 + e)), UnevaluatedExpr(e / (1 + e)), evaluate=False),
+           "split the fraction", order="none")
+    d.step(Derivative(sigma(z), z), Mul(sigma(z), 1 - sigma(z), evaluate=False),
+           "$e^{-z}/(1 + e^{-z}) = 1 - \\sigma(z)$", order="none")
+    d.step(Subs(Derivative(sigma(z), z), z, 0), Rational(1, 4), "at $z = 0$: $\\sigma(0) = 1/2$")
     return d
 
 

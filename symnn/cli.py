@@ -11,7 +11,7 @@ import sys
 from typing import Sequence
 
 from . import __version__, activations
-from .errors import InvalidArgumentError, InvalidSizeError, SymnnError
+from .errors import FailureError, InvalidArgumentError, InvalidSizeError, SymnnError
 from .layer import Neuron
 from .network import Network
 from .printing import ELEMENTWISE_PARAMETER_LIMIT, latex, pretty
@@ -181,6 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(stop.code or 0)
     try:
         return args.run(args)
+    except FailureError as error:
+        print(f"symnn: failed: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     except SymnnError as error:
         print(f"symnn: error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -13,13 +13,13 @@ from typing import Any
 from sympy import Basic, Float, MatrixBase, Sum, Symbol
 
 from .checking import Check, check_approximately, check_equal, check_equivalent
-from .errors import InvalidArgumentError, SymnnError
+from .errors import FailureError, InvalidArgumentError
 
 EQUALS, DEFINES, IFF, APPROX = "=", ":=", "iff", "approx"
 RELATIONS = (EQUALS, DEFINES, IFF, APPROX)
 
 
-class VerificationFailed(SymnnError):
+class VerificationFailed(FailureError):
     """A derivation step that does not hold; the message names the step."""
 
 

@@ -14,17 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import catalog
-from .errors import SymnnError
+from .errors import DocumentError
 
 INDEX_NAME = "README.md"
 PDFLATEX_INSTALL_HINT = (
     "pdflatex was not found; install TeX Live, e.g. "
     "'apt-get install texlive-latex-base texlive-latex-recommended texlive-pictures'"
 )
-
-
-class DocumentError(SymnnError):
-    """A derivation failed verification, a file could not be written, or LaTeX failed."""
 
 
 @dataclass(frozen=True)

@@ -29,3 +29,14 @@ class InvalidNamesError(SymnnError, ValueError):
 
 class InvalidArgumentError(SymnnError, ValueError):
     """Any other argument whose value is not allowed."""
+
+
+class FailureError(SymnnError):
+    """Something ran and did not succeed (a check failed, LaTeX failed, a file could not be written).
+
+    The command line exits 1 for these and 2 for bad usage.
+    """
+
+
+class DocumentError(FailureError):
+    """A derivation failed verification, a file could not be written, or LaTeX failed."""

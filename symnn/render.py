@@ -41,10 +41,23 @@ def escape_text(text: str) -> str:
     return "".join(out)
 
 
+# The few TeX commands symnn's own reasons use, as Unicode for the terminal.
+_TEX_TO_UNICODE = {r"\sigma": "σ", r"\beta": "β", r"\theta": "θ", r"\cdots": "⋯", r"\cdot": "·",
+                   r"\geq": "≥", r"\leq": "≤", r"\ldots": "…", r"\sum": "Σ", r"\mathbf{1}": "1"}
+
+
 def plain_text(text: str) -> str:
-    """A reason for the terminal: math segments keep their content, without the dollar signs."""
+    """A reason for the terminal: math segments without the dollar signs, their TeX commands as Unicode."""
     pieces = text.split("$")
-    return text if len(pieces) % 2 == 0 else "".join(pieces)
+    if len(pieces) % 2 == 0:
+        return text
+    out = []
+    for number, piece in enumerate(pieces):
+        if number % 2:
+            for command, symbol in _TEX_TO_UNICODE.items():
+                piece = piece.replace(command, symbol)
+        out.append(piece)
+    return "".join(out)
 
 
 def _latex(expr, step: Step) -> str:
