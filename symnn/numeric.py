@@ -1,0 +1,105 @@
+"""Compile a Network to NumPy: per layer a matrix product plus the activation lambdified from its SymPy form.
+
+Layer j on a batch: Z^{[j]} = A^{[j−1]} W^{[j]} + b^{[j]} (rows are samples, so this
+is the lecture's z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]} for every sample at once),
+A^{[j]} = g^{[j]}(Z^{[j]}). The whole network is never expanded into one expression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from sympy import Expr, exp, lambdify, log, simplify
+from sympy.codegen.numpy_nodes import logaddexp
+
+from .activations import ACTIVATIONS, Activation, z
+from .errors import InvalidArgumentError
+from .network import Network
+from .params import Params, as_batch
+
+# Stable rewrites of g(z) for floating point: no overflow and no RuntimeWarning for
+# |z| up to 1e4. Each is checked equal to the activation's SymPy expression below.
+STABLE_FORMS: dict[str, Expr] = {
+    "sigmoid": exp(-logaddexp(0, -z)),  # 1/(1 + e^{-z}) = e^{-log(1 + e^{-z})}
+    "softplus": logaddexp(0, z),  # log(1 + e^{z})
+}
+DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+def stable_expression(activation: Activation) -> Expr:
+    """The expression lambdify turns into NumPy: the stable rewrite where one exists, else g(z) itself."""
+    return STABLE_FORMS.get(activation.name, activation.expr)
+
+
+def numpy_activation(activation: Activation) -> Callable[[np.ndarray], np.ndarray]:
+    """g as an elementwise NumPy function, lambdified from its (stable) SymPy expression."""
+    function = lambdify(z, stable_expression(activation), modules="numpy")
+
+    def apply(values: np.ndarray) -> np.ndarray:
+        out = function(values)
+        # a constant g (or one piece of a Piecewise) can come back as a scalar
+        return np.broadcast_to(np.asarray(out, dtype=values.dtype), values.shape)
+
+    return apply
+
+
+def _check_stable_forms() -> None:
+    for name, stable in STABLE_FORMS.items():
+        plain = ACTIVATIONS[name]().expr
+        if simplify(stable.rewrite(log) - plain.rewrite(exp)) != 0:
+            raise RuntimeError(f"the stable NumPy form of {name} is not equal to g(z)")
+
+
+_check_stable_forms()
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Every layer's Z and A of one forward pass (A[0] is the input), for backpropagation."""
+
+    Z: list
+    A: list
+
+
+class CompiledNetwork:
+    """``f(X, params)`` for a batch X of shape (N, n_0), giving (N, n_L).
+
+    >>> import numpy as np
+    >>> from symnn import Network
+    >>> net = Network([2, 1], activation="sigmoid")
+    >>> f = compile(net)
+    >>> f(np.array([[1.0, 2.0]]), Params.from_arrays([np.array([[0.5], [-0.25]])], [np.array([0.0])]))
+    array([[0.5]])
+    """
+
+    def __init__(self, network: Network, dtype: str = "float64"):
+        if dtype not in DTYPES:
+            raise InvalidArgumentError(f"dtype must be one of {sorted(DTYPES)}, not {dtype!r}")
+        self.network = network
+        self.dtype = DTYPES[dtype]
+        self.activations = [numpy_activation(layer.activation) for layer in network.layers]
+
+    def __call__(self, X, params: Params) -> np.ndarray:
+        return self.trace(X, params).A[-1]
+
+    def trace(self, X, params: Params) -> Trace:
+        """The forward pass keeping every layer's Z and A."""
+        params.check(self.network)
+        A = as_batch(X, self.network.sizes[0], self.dtype)
+        Zs, As = [], [A]
+        for j, g in enumerate(self.activations, start=1):
+            Z = A @ params.W(j).astype(self.dtype, copy=False) + params.b(j).astype(self.dtype, copy=False)
+            A = g(Z)
+            Zs.append(Z)
+            As.append(A)
+        return Trace(Zs, As)
+
+    def __repr__(self) -> str:
+        return f"compiled {self.network!r} ({np.dtype(self.dtype).name})"
+
+
+def compile(network: Network, dtype: str = "float64") -> CompiledNetwork:  # noqa: A001 — the public name is symnn.compile
+    """Compile ``network`` to a NumPy function f(X, params) → (N, n_L)."""
+    return CompiledNetwork(network, dtype)
