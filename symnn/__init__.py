@@ -21,6 +21,10 @@ from .printing import latex, pretty
 from .collapse import Collapse, NotCollapsible, collapse
 from .derivation import Derivation, Step
 from .merge import Merged, merge_affine
+from .numeric import CompiledNetwork, compile
+from .params import BadNumbersError, Params
+from .crosscheck import CrossCheck, crosscheck
+from .train import TrainResult, train
 
 try:
     __version__ = _version("symnn")
@@ -29,6 +33,14 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = [
     "Activation",
+    "BadNumbersError",
+    "CompiledNetwork",
+    "CrossCheck",
+    "Params",
+    "TrainResult",
+    "compile",
+    "crosscheck",
+    "train",
     "Collapse",
     "Derivation",
     "DocumentError",

@@ -52,9 +52,10 @@ class CrossCheck:
 class SymbolicEvaluator:
     """Evaluates a network layer by layer from its SymPy expressions, exactly or with mpmath."""
 
-    def __init__(self, network: Network, params: Params, digits: int = DEFAULT_DIGITS):
+    def __init__(self, network: Network, params: Params, digits: int = DEFAULT_DIGITS, exact: bool | None = None):
         self.network = network
-        self.exact = all(is_piecewise_rational(layer.activation) for layer in network.layers)
+        # exact=True may be asked for when only z^{[L]} is needed and the layers below are piecewise rational
+        self.exact = all(is_piecewise_rational(layer.activation) for layer in network.layers) if exact is None else exact
         self.digits = digits
         values = params.to_substitution(network, exact=True)
         self._layers = []
@@ -82,13 +83,35 @@ class SymbolicEvaluator:
     def mode(self) -> str:
         return "exact rationals" if self.exact else f"mpmath, {self.digits} digits"
 
-    def evaluate(self, x) -> list:
-        """a^{[L]} at one input row, as Fractions or mpmath numbers."""
+    def evaluate(self, x, pre_activation: bool = False) -> list:
+        """a^{[L]} (or z^{[L]} with ``pre_activation``) at one input row, as Fractions or mpmath numbers."""
         with mpmath.workdps(self.digits):
             a = [Fraction(float(v)) if self.exact else mpmath.mpf(float(v)) for v in x]
-            for z_function, numbers, g in self._layers:
-                a = [g(value) for value in z_function(*a, *numbers)]
+            last = len(self._layers) - 1
+            for number, (z_function, numbers, g) in enumerate(self._layers):
+                zs = z_function(*a, *numbers)
+                if pre_activation and number == last:
+                    return list(zs)
+                a = [g(value) for value in zs]
             return list(a)
+
+
+def prediction_agreement(network: Network, params: Params, X) -> tuple[int, int, str]:
+    """How many of the classifier's predictions (σ(z^{[L]}) ≥ 1/2) agree with the sign of the symbolic z^{[L]}.
+
+    z ≥ 0 ⇔ σ(z) ≥ 1/2 (the decision rule), so the symbolic side needs only z: exact
+    rationals for a single neuron (and any network whose hidden layers are piecewise
+    rational), mpmath otherwise. Returns (agreeing, total, mode).
+    """
+    batch = as_batch(X, network.sizes[0])
+    numeric = compile_network(network)(batch, params) >= 0.5
+    exact_hidden = all(is_piecewise_rational(layer.activation) for layer in network.layers[:-1])
+    evaluator = SymbolicEvaluator(network, params, exact=exact_hidden)
+    agreeing = 0
+    for row, predicted in zip(batch, numeric):
+        zs = evaluator.evaluate(row, pre_activation=True)
+        agreeing += all((value >= 0) == bool(p) for value, p in zip(zs, predicted))
+    return agreeing, len(batch), evaluator.mode
 
 
 def crosscheck(network: Network, params: Params, X, digits: int = DEFAULT_DIGITS, dtype: str = "float64") -> CrossCheck:

@@ -58,7 +58,7 @@ def train(network: Network, X, y, loss: str = "bce", lr: float = 0.5, epochs: in
 
     ``batch_size=None`` uses the whole set each step. A progress bar is drawn on a terminal.
     """
-    for name, value, low in (("epochs", epochs, 0), ("batch_size", batch_size or 1, 1)):
+    for name, value, low in (("epochs", epochs, 0), ("batch_size", 1 if batch_size is None else batch_size, 1)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise InvalidArgumentError(f"{name} must be an integer ≥ {low}, not {value!r}")
     if not (isinstance(lr, (int, float)) and np.isfinite(lr) and lr > 0):

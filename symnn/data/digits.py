@@ -1,0 +1,171 @@
+"""The lecture's 7×5 binary digits 0 and 1, seeded variants of them, and real handwriting resampled to 7×5.
+
+Images are flattened row by row into the 35-vector the slide shows
+(x_1..x_5 the top row, x_31..x_35 the bottom row). Labels: 0 for the digit 0, 1 for the digit 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InvalidArgumentError, SymnnError
+
+ROWS, COLUMNS = 7, 5
+
+# Exactly as on the slides ("Image representation").
+LECTURE_ZERO = (
+    (0, 0, 0, 0, 0),
+    (0, 1, 1, 1, 0),
+    (0, 1, 0, 1, 0),
+    (0, 1, 0, 1, 0),
+    (0, 1, 0, 1, 0),
+    (0, 1, 1, 1, 0),
+    (0, 0, 0, 0, 0),
+)
+LECTURE_ONE = (
+    (0, 0, 0, 0, 0),
+    (0, 0, 1, 0, 0),
+    (0, 1, 1, 0, 0),
+    (0, 0, 1, 0, 0),
+    (0, 0, 1, 0, 0),
+    (0, 0, 1, 0, 0),
+    (0, 0, 0, 0, 0),
+)
+
+
+@dataclass(frozen=True)
+class DigitSet:
+    """Images X (N × 35, 0/1 integers, row by row) with labels y (N, 0 or 1), and where they came from."""
+
+    X: np.ndarray
+    y: np.ndarray
+    source: str
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    def split(self, test_fraction: float = 0.3, seed: int = 0) -> tuple["DigitSet", "DigitSet"]:
+        """A seeded, stratified split into (train, test)."""
+        if not 0 < test_fraction < 1:
+            raise InvalidArgumentError(f"test_fraction must lie strictly between 0 and 1, not {test_fraction}")
+        rng = np.random.default_rng(seed)
+        test = []
+        for label in (0, 1):
+            rows = np.flatnonzero(self.y == label)
+            rng.shuffle(rows)
+            test.extend(rows[: int(round(len(rows) * test_fraction))])
+        mask = np.zeros(len(self.y), dtype=bool)
+        mask[test] = True
+        return (DigitSet(self.X[~mask], self.y[~mask], self.source + " (train)"),
+                DigitSet(self.X[mask], self.y[mask], self.source + " (test)"))
+
+
+def image(label: int) -> np.ndarray:
+    """The lecture's 7×5 image of ``label`` (0 or 1)."""
+    if label not in (0, 1):
+        raise InvalidArgumentError(f"the lecture has images of the digits 0 and 1 only, not {label!r}")
+    return np.array(LECTURE_ZERO if label == 0 else LECTURE_ONE, dtype=np.int64)
+
+
+def flatten(picture: np.ndarray) -> np.ndarray:
+    """Row by row into the slide's 35-vector."""
+    return np.asarray(picture).reshape(ROWS * COLUMNS)
+
+
+def lecture() -> DigitSet:
+    """The two images of the slides: the 0 (label 0) and the 1 (label 1)."""
+    return DigitSet(np.stack([flatten(image(0)), flatten(image(1))]), np.array([0, 1]), "lecture")
+
+
+def _shift(picture: np.ndarray, rows: int, columns: int) -> np.ndarray:
+    out = np.zeros_like(picture)
+    source = picture[max(0, -rows): ROWS - max(0, rows), max(0, -columns): COLUMNS - max(0, columns)]
+    out[max(0, rows): max(0, rows) + source.shape[0], max(0, columns): max(0, columns) + source.shape[1]] = source
+    return out
+
+
+def _thicker(picture: np.ndarray) -> np.ndarray:
+    """Each stroke one pixel wider to the right (kept inside the frame)."""
+    widened = picture.copy()
+    widened[:, 1:] |= picture[:, :-1]
+    return widened
+
+
+def _thinner(picture: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A lighter pen: one stroke pixel in five lost at random (at least one kept)."""
+    lighter = picture.copy()
+    ink = np.argwhere(picture == 1)
+    lost = ink[rng.random(len(ink)) < 0.2]
+    if len(lost) == len(ink):
+        lost = lost[1:]
+    lighter[lost[:, 0], lost[:, 1]] = 0
+    return lighter
+
+
+def variants(count: int, flip_rate: float = 0.05, seed: int = 0, shifts: bool = True,
+             strokes: bool = True) -> DigitSet:
+    """``count`` seeded variants of the lecture's digits, half of each class.
+
+    Each is shifted by at most one pixel (when ``shifts``), drawn with a thicker or
+    thinner stroke a third of the time each (when ``strokes``), then every pixel is
+    flipped with probability ``flip_rate``.
+    """
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise InvalidArgumentError(f"count must be a non-negative integer, not {count!r}")
+    if not 0 <= flip_rate <= 1:
+        raise InvalidArgumentError(f"flip_rate must lie between 0 and 1, not {flip_rate}")
+    rng = np.random.default_rng(seed)
+    labels = np.arange(count) % 2
+    rng.shuffle(labels)
+    images = []
+    for label in labels:
+        picture = image(int(label))
+        if shifts:
+            picture = _shift(picture, int(rng.integers(-1, 2)), int(rng.integers(-1, 2)))
+        if strokes:
+            style = rng.integers(0, 3)
+            picture = _thicker(picture) if style == 1 else _thinner(picture, rng) if style == 2 else picture
+        flips = rng.random(picture.shape) < flip_rate
+        images.append(flatten(np.where(flips, 1 - picture, picture)))
+    X = np.stack(images) if images else np.zeros((0, ROWS * COLUMNS), dtype=np.int64)
+    return DigitSet(X.astype(np.int64), labels.astype(np.int64), f"variants (flip rate {flip_rate})")
+
+
+def _overlap_matrix(target: int, source: int) -> np.ndarray:
+    """(target × source) fractions: how much of source cell s lies in target cell t, rows summing to 1."""
+    weights = np.zeros((target, source))
+    for t in range(target):
+        low, high = t * source / target, (t + 1) * source / target
+        for s in range(source):
+            weights[t, s] = max(0.0, min(high, s + 1) - max(low, s))
+    return weights / weights.sum(axis=1, keepdims=True)
+
+
+def resample(grey: np.ndarray, threshold: float = 0.25) -> np.ndarray:
+    """An 8×8 grey image (0..16) to 7×5 binary: area-weighted averages, then ink where ≥ ``threshold`` of full."""
+    grey = np.asarray(grey, dtype=np.float64).reshape(8, 8) / 16.0
+    averaged = _overlap_matrix(ROWS, 8) @ grey @ _overlap_matrix(COLUMNS, 8).T
+    return (averaged >= threshold).astype(np.int64)
+
+
+def handwritten() -> DigitSet:
+    """Real handwriting: the UCI optical-recognition digits 0 and 1 that scikit-learn ships, resampled to 7×5.
+
+    Needs scikit-learn (``pip install 'symnn[data]'``); nothing is downloaded.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise SymnnError("the handwritten digits need scikit-learn: pip install 'symnn[data]'") from None
+    digits = load_digits()
+    keep = digits.target <= 1
+    X = np.stack([flatten(resample(picture)) for picture in digits.images[keep]])
+    return DigitSet(X, digits.target[keep].astype(np.int64), "handwritten (UCI digits via scikit-learn)")
+
+
+def show(vector) -> str:
+    """A 7×5 image as text, '#' for ink and '.' for paper."""
+    picture = np.asarray(vector).reshape(ROWS, COLUMNS)
+    return "\n".join("".join("#" if v else "." for v in row) for row in picture)

@@ -1,0 +1,157 @@
+"""The numeric path: compiled = symbolic, stable activations, Params, cross-check, and bad numbers."""
+
+import warnings
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from sympy import Rational
+
+import symnn
+from symnn import Network, Params, compile, crosscheck, notation
+from symnn.numeric import stable_expression
+
+
+def hand_forward(X, Ws, bs, activations):
+    """A forward pass written by hand, with textbook NumPy activations (the oracle)."""
+    table = {"sigmoid": lambda t: 1 / (1 + np.exp(-t)), "tanh": np.tanh, "relu": lambda t: np.maximum(t, 0),
+             "linear": lambda t: t, "softplus": lambda t: np.log1p(np.exp(t))}
+    A = np.asarray(X, dtype=float)
+    for W, b, name in zip(Ws, bs, activations):
+        A = table[name](A @ W + b)
+    return A
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data(), sizes=st.lists(st.integers(1, 4), min_size=2, max_size=4))
+def test_compiled_equals_symbolic_output(data, sizes):
+    names = data.draw(st.lists(st.sampled_from(["sigmoid", "tanh", "relu", "linear", "softplus", "leaky_relu"]),
+                               min_size=len(sizes) - 1, max_size=len(sizes) - 1))
+    net = Network(sizes, activation=names)
+    params = Params.random(net, seed=data.draw(st.integers(0, 10_000)))
+    x = np.array([data.draw(st.floats(-3, 3)) for _ in range(sizes[0])])
+    got = compile(net)(x.reshape(1, -1), params)[0]
+    values = params.to_substitution(net, exact=True)
+    values.update({notation.x(k + 1): Rational(float(v)) for k, v in enumerate(x)})
+    for i in range(sizes[-1]):
+        want = net.output(i + 1).xreplace(values).evalf(30)
+        assert abs(float(want) - got[i]) <= 1e-12 * max(1.0, abs(float(want)))
+
+
+def test_compiled_equals_hand_written_numpy():
+    net = Network([784, 128, 10], activation=["relu", "sigmoid"])
+    params = Params.random(net, seed=3)
+    X = np.random.default_rng(0).random((50, 784))
+    want = hand_forward(X, [params.W(1), params.W(2)], [params.b(1), params.b(2)], ["relu", "sigmoid"])
+    np.testing.assert_allclose(compile(net)(X, params), want, rtol=1e-12, atol=1e-15)
+
+
+def test_compile_is_structural():
+    net = Network([784, 128, 10], activation="sigmoid")
+    compiled = compile(net)
+    assert len(compiled.activations) == net.depth
+    # one lambdified function per layer, of the activation alone, never the network's expression
+    assert str(stable_expression(net.layers[0].activation)) == "exp(-logaddexp(0, -z))"
+
+
+@pytest.mark.parametrize("value", [-1e4, -745.0, -50.0, -1e-8, 0.0, 1e-8, 50.0, 745.0, 1e4])
+@pytest.mark.parametrize("name", ["sigmoid", "softplus"])
+def test_stable_activations_at_extremes(name, value):
+    net = Network([1, 1], activation=name)
+    params = Params.from_arrays([np.array([[1.0]])], [np.array([0.0])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = compile(net)(np.array([[value]]), params)[0, 0]
+    mpmath.mp.dps = 50
+    t = mpmath.mpf(value)
+    want = 1 / (1 + mpmath.exp(-t)) if name == "sigmoid" else mpmath.log(1 + mpmath.exp(t))
+    assert abs(got - float(want)) <= 1e-15 * max(1.0, abs(float(want))) or float(want) < 1e-300
+
+
+def test_float32_on_request():
+    net = Network([3, 2, 1], activation="sigmoid")
+    params = Params.random(net, seed=1)
+    X = np.random.default_rng(1).random((5, 3))
+    single = compile(net, dtype="float32")(X, params)
+    assert single.dtype == np.float32
+    np.testing.assert_allclose(single, compile(net)(X, params), rtol=1e-5)
+    with pytest.raises(symnn.SymnnError, match="dtype"):
+        compile(net, dtype="float16")
+
+
+def test_integer_and_boolean_inputs_are_accepted():
+    net = Network([3, 1], activation="relu")
+    params = Params.random(net, seed=1)
+    f = compile(net)
+    as_float = f(np.array([[1.0, 0.0, 1.0]]), params)
+    np.testing.assert_array_equal(f(np.array([[1, 0, 1]]), params), as_float)
+    np.testing.assert_array_equal(f(np.array([[True, False, True]]), params), as_float)
+
+
+def test_empty_batch_gives_empty_result():
+    net = Network([3, 2], activation="sigmoid")
+    assert compile(net)(np.zeros((0, 3)), Params.random(net)).shape == (0, 2)
+
+
+@pytest.mark.parametrize("bad, fragment", [
+    (np.array([[1.0, np.nan, 0.0]]), "NaN"),
+    (np.array([[1.0, np.inf, 0.0]]), "NaN or infinite"),
+    (np.zeros((2, 4)), "shape (N, 3)"),
+    (np.array([["a", "b", "c"]]), "numbers"),
+])
+def test_bad_inputs_are_refused(bad, fragment):
+    net = Network([3, 1])
+    with pytest.raises(symnn.BadNumbersError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
+        compile(net)(bad, Params.random(net))
+
+
+def test_params_shapes_are_checked_naming_the_layer():
+    with pytest.raises(symnn.BadNumbersError, match=r"W\^\[2\] has 5 rows but layer 1 has 4 units"):
+        Params.from_arrays([np.ones((3, 4)), np.ones((5, 1))])
+    with pytest.raises(symnn.BadNumbersError, match=r"b\^\[1\] must have 4 entries"):
+        Params.from_arrays([np.ones((3, 4))], [np.ones(3)])
+    with pytest.raises(symnn.BadNumbersError, match="NaN"):
+        Params.from_arrays([np.array([[np.nan]])])
+    with pytest.raises(symnn.BadNumbersError, match="layer 1 differs"):
+        Params.random(Network([3, 5, 1])).check(Network([3, 4, 1]))
+
+
+def test_params_random_is_seeded():
+    net = Network([4, 3, 1])
+    a, b, c = Params.random(net, seed=5), Params.random(net, seed=5), Params.random(net, seed=6)
+    np.testing.assert_array_equal(a.W(1), b.W(1))
+    assert not np.array_equal(a.W(1), c.W(1))
+    assert np.abs(a.W(1)).max() <= 1 / np.sqrt(4)
+    assert not Params.random(Network([4, 1], bias=False)).b(1).any()
+
+
+def test_substitution_round_trip_is_exact():
+    net = Network([3, 2, 1])
+    params = Params.random(net, seed=2)
+    values = params.to_substitution(net)
+    assert values[notation.w(2, 1, 1)] == Rational(params.W(1)[1, 0])  # SymPy's own exact float conversion
+    again = Params.from_substitution(net, values)
+    for j in (1, 2):
+        np.testing.assert_array_equal(again.W(j), params.W(j))
+        np.testing.assert_array_equal(again.b(j), params.b(j))
+    with pytest.raises(symnn.BadNumbersError, match="no value for"):
+        Params.from_substitution(net, {})
+
+
+def test_crosscheck_modes_and_agreement():
+    relu = Network([35, 4, 1], activation=["relu", "linear"])
+    X = np.random.default_rng(2).integers(0, 2, size=(20, 35))
+    exact = crosscheck(relu, Params.random(relu, seed=1), X)
+    assert exact.mode == "exact rationals" and exact.ok(1e-12) and exact.samples == 20
+    sigmoid = Network([35, 4, 1], activation="sigmoid")
+    report = crosscheck(sigmoid, Params.random(sigmoid, seed=1), X)
+    assert report.mode.startswith("mpmath") and report.ok(1e-12)
+
+
+def test_crosscheck_detects_a_less_precise_path():
+    net = Network([35, 4, 1], activation="sigmoid")
+    X = np.random.default_rng(2).random((10, 35))
+    report = crosscheck(net, Params.random(net, seed=1), X, dtype="float32")
+    assert not report.ok(1e-12)
+    assert 1e-9 < max(report.max_rel) < 1e-5

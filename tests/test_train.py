@@ -1,0 +1,124 @@
+"""Gradients from SymPy's formulas = sympy.diff of the whole loss = finite differences; training works."""
+
+import numpy as np
+import pytest
+from sympy import Rational, diff, log, simplify
+
+import symnn
+from symnn import Network, Params, compile, notation, train
+from symnn.gradients import CompiledGradient, LOSSES, Y, neuron_gradient, output_delta
+from symnn.activations import get
+
+
+def test_single_sigmoid_neuron_gradient_is_a_minus_y_times_x():
+    net = Network([3, 1], activation="sigmoid")
+    grads = neuron_gradient(net, "bce")
+    a = net.layers[0].a_symbol(1)
+    for k in (1, 2, 3):
+        assert simplify(grads[notation.w(k, 1, 1)] - (a - Y) * notation.x(k)) == 0
+    assert simplify(grads[notation.b(1, 1)] - (a - Y)) == 0
+
+
+@pytest.mark.parametrize("loss, activation, expected", [
+    ("bce", "sigmoid", "a - y"),
+    ("mse", "linear", "-y + z"),
+])
+def test_output_deltas(loss, activation, expected):
+    assert str(output_delta(loss, get(activation))) == expected
+
+
+def test_bce_needs_a_sigmoid_output():
+    with pytest.raises(symnn.SymnnError, match="sigmoid output"):
+        CompiledGradient(compile(Network([2, 1], activation="tanh")), "bce")
+    with pytest.raises(symnn.SymnnError, match="unknown loss"):
+        CompiledGradient(compile(Network([2, 1], activation="sigmoid")), "hinge")
+
+
+def whole_loss_gradient(net, params, x, y, loss):
+    """sympy.diff of the whole network's loss, at exact values: the independent symbolic oracle."""
+    values = params.to_substitution(net)
+    values.update({notation.x(k + 1): Rational(float(v)) for k, v in enumerate(x)})
+    values[Y] = Rational(int(y))
+    total = sum(LOSSES[loss](net.output(i + 1), Y) for i in range(net.sizes[-1]))
+    return {p: float(diff(total, p).xreplace(values).evalf(30)) for p in net.params()}
+
+
+@pytest.mark.parametrize("activations, loss", [
+    (["sigmoid", "sigmoid"], "bce"),
+    (["tanh", "sigmoid"], "bce"),
+    (["relu", "sigmoid"], "mse"),
+    (["softplus", "linear"], "mse"),
+    (["leaky_relu", "tanh"], "mse"),
+])
+def test_compiled_gradient_equals_sympy_diff_of_the_whole_loss(activations, loss):
+    net = Network([3, 2, 1], activation=activations)
+    params = Params.random(net, seed=4)
+    x, y = np.array([0.5, -1.25, 2.0]), 1
+    gradient = CompiledGradient(compile(net), loss)(x.reshape(1, 3), np.array([[y]]), params)
+    want = whole_loss_gradient(net, params, x, y, loss)
+    for layer in net.layers:
+        j = layer.index
+        for k in range(layer.n_in):
+            for i in range(layer.n_out):
+                assert gradient.dW[j - 1][k, i] == pytest.approx(want[layer.weight(k + 1, i + 1)], rel=1e-10, abs=1e-13)
+        for i in range(layer.n_out):
+            assert gradient.db[j - 1][i] == pytest.approx(want[layer.bias(i + 1)], rel=1e-10, abs=1e-13)
+
+
+def test_compiled_gradient_equals_finite_differences():
+    net = Network([4, 3, 2], activation=["tanh", "sigmoid"])
+    params = Params.random(net, seed=9)
+    rng = np.random.default_rng(9)
+    X, y = rng.normal(size=(6, 4)), rng.integers(0, 2, size=(6, 2))
+    grad = CompiledGradient(compile(net), "bce")
+    analytic = grad(X, y, params)
+    Ws, bs = params.arrays()
+    h = 1e-6
+    for j in range(2):
+        for index in np.ndindex(Ws[j].shape):
+            plus, minus = [W.copy() for W in Ws], [W.copy() for W in Ws]
+            plus[j][index] += h
+            minus[j][index] -= h
+            numeric = (grad(X, y, Params(plus, bs)).loss - grad(X, y, Params(minus, bs)).loss) / (2 * h)
+            assert analytic.dW[j][index] == pytest.approx(numeric, rel=1e-5, abs=1e-8)
+
+
+def test_loss_is_stable_for_huge_z():
+    net = Network([1, 1], activation="sigmoid")
+    grad = CompiledGradient(compile(net), "bce")
+    params = Params.from_arrays([np.array([[1.0]])], [np.array([0.0])])
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        wrong = grad(np.array([[1e4]]), np.array([[0]]), params)
+        right = grad(np.array([[1e4]]), np.array([[1]]), params)
+    assert wrong.loss == pytest.approx(1e4)  # −log(1 − σ(10⁴)) = 10⁴ + log(1 + e^{−10⁴})
+    assert right.loss == pytest.approx(0.0, abs=1e-300)
+
+
+def test_train_reduces_loss_and_is_reproducible():
+    net = Network([2, 4, 1], activation="sigmoid")
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    y = np.array([0, 1, 1, 0])  # XOR: needs the hidden layer
+    first = train(net, X, y, lr=2.0, epochs=2000, seed=1, show_progress=False)
+    again = train(net, X, y, lr=2.0, epochs=2000, seed=1, show_progress=False)
+    assert first.history[-1].loss < first.history[0].loss
+    assert first.history[-1].accuracy == 1.0
+    np.testing.assert_array_equal(first.params.W(1), again.params.W(1))
+    assert [r.epoch for r in first.history[:3]] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    (dict(epochs=-1), "epochs"),
+    (dict(batch_size=0), "batch_size"),
+    (dict(lr=0), "lr"),
+    (dict(loss="hinge"), "unknown loss"),
+])
+def test_train_bad_arguments(kwargs, fragment):
+    with pytest.raises(symnn.SymnnError, match=fragment):
+        train(Network([2, 1], activation="sigmoid"), np.zeros((2, 2)), np.zeros(2), **kwargs)
+
+
+def test_train_bad_targets():
+    with pytest.raises(symnn.BadNumbersError, match="targets"):
+        train(Network([2, 1], activation="sigmoid"), np.zeros((2, 2)), np.zeros(3))
