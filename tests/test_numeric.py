@@ -52,7 +52,7 @@ def test_compile_is_structural():
     compiled = compile(net)
     assert len(compiled.activations) == net.depth
     # one lambdified function per layer, of the activation alone, never the network's expression
-    assert str(stable_expression(net.layers[0].activation)) == "exp(-logaddexp(0, -z))"
+    assert str(stable_expression(net.layers[0].activation)) == "stable_sigmoid(z)"
 
 
 @pytest.mark.parametrize("value", [-1e4, -745.0, -50.0, -1e-8, 0.0, 1e-8, 50.0, 745.0, 1e4])
@@ -155,3 +155,32 @@ def test_crosscheck_detects_a_less_precise_path():
     report = crosscheck(net, Params.random(net, seed=1), X, dtype="float32")
     assert not report.ok(1e-12)
     assert 1e-9 < max(report.max_rel) < 1e-5
+
+
+def test_nan_input_is_found_even_behind_zero_weights():
+    net = Network([3, 2], activation="sigmoid")
+    params = Params.from_arrays([np.zeros((3, 2))], [np.zeros(2)])
+    with pytest.raises(symnn.BadNumbersError, match="NaN"):
+        compile(net)(np.array([[np.nan, 0.0, 0.0]]), params)
+    with pytest.raises(symnn.BadNumbersError, match="NaN or infinite"):
+        compile(net)(np.array([[0.0, np.inf, 0.0]]), params)
+    out = compile(net, allow_nonfinite=True)(np.array([[np.nan, 0.0, 0.0]]), params)
+    assert np.isnan(out).all()
+
+
+def test_overflowing_z_is_reported():
+    net = Network([1, 1], activation="linear")
+    params = Params.from_arrays([np.array([[1e300]])], [np.array([0.0])])
+    with pytest.raises(symnn.BadNumbersError, match="overflowed"):
+        compile(net)(np.array([[1e300]]), params)
+
+
+def test_stable_sigmoid_matches_mpmath_over_a_range():
+    net = Network([1, 1], activation="sigmoid")
+    params = Params.from_arrays([np.array([[1.0]])], [np.array([0.0])])
+    values = np.linspace(-740, 740, 2001)
+    got = compile(net)(values.reshape(-1, 1), params).ravel()
+    mpmath.mp.dps = 50
+    for value, result in zip(values, got):
+        want = 1 / (1 + mpmath.exp(-mpmath.mpf(float(value))))
+        assert abs(result - float(want)) <= 4e-16 * float(want)
