@@ -31,11 +31,18 @@ class DigitReport:
     agreement_mode: str
     result: TrainResult
 
+    @property
+    def held_out(self) -> bool:
+        """False for the lecture's two images, which are both the training and the test set."""
+        return self.data != "lecture"
+
     def lines(self) -> list[str]:
         return [
             f"model: {self.network!r}",
-            f"data: {self.data} — {self.train_size} training images, {self.test_size} held-out test images",
-            f"accuracy: {self.train_accuracy:.1%} on training, {self.test_accuracy:.1%} on held-out test",
+            f"data: {self.data} — {self.train_size} training images, {self.test_size} "
+            + ("held-out test images" if self.held_out else "test images (the same two: there are no others)"),
+            f"accuracy: {self.train_accuracy:.1%} on training, {self.test_accuracy:.1%} on "
+            + ("held-out test" if self.held_out else "test"),
             f"final training loss: {self.result.final_loss:.4g} after {len(self.result.history)} epochs",
             str(self.crosscheck),
             f"predictions agreeing with the symbolic z ({self.agreement_mode}): {self.agreeing} of {self.test_size}",

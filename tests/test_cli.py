@@ -102,3 +102,29 @@ def test_subcommand_help_shows_an_example():
         result = run(sub, "--help")
         assert result.returncode == 0
         assert "example: symnn " + sub in result.stdout
+
+
+def test_digits_reports_accuracy_and_crosscheck():
+    result = run("digits")
+    assert result.returncode == 0, result.stderr
+    assert "accuracy: 100.0% on training, 100.0% on test" in result.stdout
+    assert "cross-check (mpmath, 40 digits, 2 samples)" in result.stdout
+    assert "predictions agreeing with the symbolic z (exact rationals): 2 of 2" in result.stdout
+
+
+def test_digits_json_is_parseable():
+    import json
+
+    result = run("digits", "--data", "variants", "--hidden", "4", "--epochs", "5", "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads(result.stdout)
+    assert report["model"] == "Network(35→4→1, sigmoid)"
+    assert report["test_size"] == 2000 and report["held_out"] is True
+    assert report["crosscheck"]["mode"].startswith("mpmath")
+
+
+@pytest.mark.parametrize("args", [["digits", "--hidden", "0"], ["digits", "--data", "mnist"]])
+def test_digits_bad_usage(args):
+    result = run(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr

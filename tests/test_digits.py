@@ -18,7 +18,7 @@ def test_lecture_images_are_the_slides():
     assert list(data.y) == [0, 1]
     # the slide's column vector for the 0 starts 0 0 0 0 0 0 1 1 1 0 0 1
     assert list(data.X[0][:12]) == [0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1]
-    assert digits.show(data.X[1]).splitlines()[2] == ".##.."
+    assert digits.show(data.X[1]).splitlines()[2] == "·##··"
 
 
 def test_variants_are_seeded_and_flip_at_the_rate():

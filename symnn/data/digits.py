@@ -166,6 +166,6 @@ def handwritten() -> DigitSet:
 
 
 def show(vector) -> str:
-    """A 7×5 image as text, '#' for ink and '.' for paper."""
+    """A 7×5 image as text, '#' for ink and '·' for paper."""
     picture = np.asarray(vector).reshape(ROWS, COLUMNS)
-    return "\n".join("".join("#" if v else "." for v in row) for row in picture)
+    return "\n".join("".join("#" if v else "·" for v in row) for row in picture)
