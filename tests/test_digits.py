@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+import symnn
+
 from symnn.classify import classify_digits, weights_image
 from symnn.data import digits
 
@@ -95,5 +97,5 @@ def test_single_neuron_weights_as_an_image():
     assert picture.shape == (7, 5)
     # the 1's flag pixel (row 3, column 2) is ink only in the 1: training pushes its weight up
     assert picture[2, 1] > 0
-    with pytest.raises(Exception):
+    with pytest.raises(symnn.SymnnError, match="single neuron"):
         weights_image(classify_digits("lecture", hidden=2, show_progress=False))

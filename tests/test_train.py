@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from sympy import Rational, diff, log, simplify
+from sympy import Rational, diff, simplify
 
 import symnn
 from symnn import Network, Params, compile, notation, train
