@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from . import __version__, activations
+from . import __version__, activations, commands
 from .errors import FailureError, InvalidArgumentError, InvalidSizeError, SymnnError
 from .layer import Neuron
 from .network import Network
@@ -36,6 +36,14 @@ def parse_activation_list(text: str) -> str | list[str]:
 def _render(obj, fmt: str) -> str:
     if fmt == "latex":
         return latex(obj)
+    if fmt == "markdown":
+        return "$$\n" + latex(obj) + "\n$$"
+    if fmt == "json":
+        import json
+
+        lines = obj.equations()
+        return json.dumps({"object": repr(obj), "equations": [
+            {"lhs": str(eq.lhs), "rhs": str(eq.rhs), "latex": latex(eq)} for eq in lines]}, indent=2, ensure_ascii=False)
     return pretty(obj)
 
 
@@ -49,8 +57,11 @@ def _cmd_neuron(args) -> int:
 
 def _cmd_network(args) -> int:
     net = Network(parse_sizes(args.sizes), activation=parse_activation_list(args.activation), bias=not args.no_bias)
-    if args.format == "latex":
-        print(latex(net))
+    if args.format != "text":
+        if args.format == "json" and net.n_params > ELEMENTWISE_PARAMETER_LIMIT:
+            raise InvalidArgumentError(f"{net!r} has {net.n_params} parameters: JSON lists every unit's equations "
+                                       f"only up to {ELEMENTWISE_PARAMETER_LIMIT}; use --format latex for the block form")
+        print(_render(net, args.format))
         return EXIT_OK
     print(str(net))
     if net.n_params > ELEMENTWISE_PARAMETER_LIMIT:
@@ -152,7 +163,12 @@ def _cmd_digits(args) -> int:
     return EXIT_OK if agreed else EXIT_FAILURE
 
 
+FORMATS = ["text", "latex", "markdown", "json"]
+
 EXAMPLES = {
+    "tour": "example: symnn tour --out symnn-out",
+    "collapse": "examples: symnn collapse 3,4,1 --no-bias\n          symnn collapse 2,2,1 --activation sigmoid",
+    "activations": "example: symnn activations --plot activations.png",
     "neuron": "example: symnn neuron --inputs 3 --activation sigmoid --format latex",
     "network": "example: symnn network 3,4,1 --activation linear",
     "digits": "example: symnn digits --data handwritten --hidden 8",
@@ -170,11 +186,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     valid = ", ".join(activations.names())
 
+    tour = sub.add_parser("tour", help="walk through the lecture; write derivations and figures",
+                          epilog=EXAMPLES["tour"])
+    tour.add_argument("--out", default="symnn-out", metavar="DIR", help="output folder (default symnn-out)")
+    tour.add_argument("--no-pdf", action="store_true", help="do not compile the derivations even if pdflatex is there")
+    tour.set_defaults(run=commands.cmd_tour)
+
     neuron = sub.add_parser("neuron", help="one neuron's z and a", epilog=EXAMPLES["neuron"])
     neuron.add_argument("--inputs", type=int, default=3, help="number of inputs x_k (default 3)")
     neuron.add_argument("--activation", default="sigmoid", help=f"g(z): {valid} (default sigmoid)")
     neuron.add_argument("--no-bias", action="store_true", help="leave out the bias b")
-    neuron.add_argument("--format", choices=["text", "latex"], default="text")
+    neuron.add_argument("--format", choices=FORMATS, default="text")
     neuron.set_defaults(run=_cmd_neuron)
 
     network = sub.add_parser("network", help="every unit's z and a of a network", epilog=EXAMPLES["network"])
@@ -182,8 +204,23 @@ def build_parser() -> argparse.ArgumentParser:
     network.add_argument("--activation", default="linear",
                          help=f"one activation for all layers or one per layer, comma-separated: {valid} (default linear)")
     network.add_argument("--no-bias", action="store_true", help="build the network without biases")
-    network.add_argument("--format", choices=["text", "latex"], default="text")
+    network.add_argument("--format", choices=FORMATS, default="text")
     network.set_defaults(run=_cmd_network)
+
+    collapse = sub.add_parser("collapse", help="collapse an all-linear network to w'·x + b', or show why not",
+                              epilog=EXAMPLES["collapse"], formatter_class=argparse.RawDescriptionHelpFormatter)
+    collapse.add_argument("sizes", help="layer sizes n_0,n_1,…,n_L, e.g. 3,4,1")
+    collapse.add_argument("--activation", default="linear",
+                          help=f"one activation for all layers or one per layer: {valid} (default linear)")
+    collapse.add_argument("--no-bias", action="store_true", help="build the network without biases")
+    collapse.add_argument("--format", choices=FORMATS, default="text")
+    collapse.set_defaults(run=lambda args: commands.cmd_collapse(
+        args, parse_sizes(args.sizes), parse_activation_list(args.activation)))
+
+    acts = sub.add_parser("activations", help="table of g, g′, range and whether affine", epilog=EXAMPLES["activations"])
+    acts.add_argument("--plot", metavar="FILE", help="also draw g and g′ of each into a PNG (needs matplotlib)")
+    acts.add_argument("--format", choices=FORMATS, default="text")
+    acts.set_defaults(run=commands.cmd_activations)
 
     derive = sub.add_parser("derive", help="write the verified derivations of the lecture",
                             epilog=EXAMPLES["derive"], formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -220,6 +257,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(stop.code or 0)
     try:
         return args.run(args)
+    except BrokenPipeError:  # the reader went away (symnn … | head): not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("symnn: interrupted", file=sys.stderr)
+        return 130
     except FailureError as error:
         print(f"symnn: failed: {error}", file=sys.stderr)
         return EXIT_FAILURE
