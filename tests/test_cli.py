@@ -128,3 +128,69 @@ def test_digits_bad_usage(args):
     result = run(*args)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_collapse_linear_network_text_and_json():
+    import json
+
+    result = run("collapse", "3,4,1", "--no-bias")
+    assert result.returncode == 0, result.stderr
+    assert "collapses to a linear model" in result.stdout and "verified" in result.stdout
+    data = json.loads(run("collapse", "3,4,1", "--no-bias", "--format", "json").stdout)
+    assert data["collapses"] is True and data["bias"] is None and data["verified"] is True
+    assert data["weights"][0] == ["w11[1]*w11[2] + w12[1]*w21[2] + w13[1]*w31[2] + w14[1]*w41[2]"]
+
+
+def test_collapse_sigmoid_network_reports_witness_and_exits_1():
+    import json
+
+    result = run("collapse", "2,2,1", "--activation", "sigmoid")
+    assert result.returncode == 1
+    assert "does not collapse" in result.stdout and "witness" in result.stdout
+    data = json.loads(run("collapse", "2,2,1", "--activation", "sigmoid", "--format", "json").stdout)
+    assert data["collapses"] is False and float(data["witness"]["difference"]) != 0
+
+
+@pytest.mark.parametrize("fmt, fragment", [("latex", "\\begin{align*}"), ("markdown", "$$")])
+def test_collapse_formats(fmt, fragment):
+    result = run("collapse", "2,2,1", "--format", fmt)
+    assert result.returncode == 0 and fragment in result.stdout
+
+
+@pytest.mark.parametrize("args", [["collapse", "3,,1"], ["collapse", "3,4,1", "--activation", "sine"],
+                                  ["activations", "--format", "yaml"], ["tour", "--bogus"]])
+def test_new_commands_bad_usage(args):
+    result = run(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_activations_json_and_markdown():
+    import json
+
+    rows = json.loads(run("activations", "--format", "json").stdout)
+    assert [r["name"] for r in rows][:4] == ["linear", "sigmoid", "tanh", "relu"]
+    assert {r["name"]: r["affine"] for r in rows}["linear"] is True
+    assert "| relu |" in run("activations", "--format", "markdown").stdout
+
+
+def test_network_markdown_and_json_formats():
+    import json
+
+    md = run("network", "2,1", "--format", "markdown").stdout
+    assert md.startswith("$$\n\\begin{aligned}")
+    data = json.loads(run("network", "2,1", "--format", "json").stdout)
+    assert data["equations"][0]["latex"] == "z_{1}^{[1]} = w_{11}^{[1]} x_{1} + w_{21}^{[1]} x_{2} + b_{1}^{[1]}"
+    assert run("network", "784,128,10", "--format", "json").returncode == 2
+
+
+def test_every_subcommand_help_has_an_example():
+    for sub in ("tour", "neuron", "network", "collapse", "derive", "digits", "activations"):
+        result = run(sub, "--help")
+        assert result.returncode == 0 and "example" in result.stdout, sub
+
+
+def test_broken_pipe_is_quiet():
+    command = f"{sys.executable} -m symnn activations | head -1"
+    result = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in result.stderr
