@@ -63,6 +63,7 @@ def logistic_regression() -> Derivation:
     linear = Add(betas[0], *[betas[k] * layer.input(k) for k in (1, 2, 3)])
     d = Derivation(
         "Logistic regression as a one-layer neural network",
+        diagram=Network([3, 1], activation="sigmoid"),
         intro="Logistic regression models the probability $p$ of class 1 as a sigmoid of a linear function of $x$.",
         conclusion="So logistic regression is the one-layer network with one sigmoid unit: "
                    "its coefficients $\\beta_k$ are the weights $w_{k1}^{[1]}$ and its intercept $\\beta_0$ is the bias $b_1^{[1]}$.",
@@ -126,6 +127,7 @@ def layer_matrix() -> Derivation:
     x = notation.matrix("x", 3, 1)
     d = Derivation(
         "A layer in matrix form: W and b",
+        diagram=net,
         intro="Layer 1 of the 3-4-1 network: entry $(k, i)$ of $W^{[1]}$ is the weight from input $k$ to unit $i$, "
               "so column $i$ holds unit $i$'s weights.",
         conclusion="Row $i$ of the product is unit $i$'s $z$: the matrix form is all units' $z$ at once.",
@@ -143,6 +145,7 @@ def linear_collapse_341() -> Derivation:
     output = net.layers[-1].a_symbol(1)
     d = Derivation(
         "All activations linear: the 3-4-1 network is a linear model",
+        diagram=net,
         intro="The lecture's network without biases: three inputs, four hidden units, one output, $g(z) = z$ everywhere.",
         conclusion="Linear model! Whatever the hidden layer, linear activations give $f(x) = w'_1 x_1 + w'_2 x_2 + w'_3 x_3$.",
     )

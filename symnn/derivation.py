@@ -105,6 +105,7 @@ class Derivation:
     conclusion: str = ""
     given: dict = field(default_factory=dict)
     seed: int = 0
+    diagram: Any = None  # a small Network drawn (TikZ) at the top of the document
 
     def step(self, lhs, rhs, reason: str, **options) -> "Derivation":
         """Append a step and return self, so steps read top to bottom."""

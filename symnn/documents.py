@@ -35,8 +35,11 @@ class Document:
 
 def generate(names: list[str] | None = None) -> list[Document]:
     """Build, verify and render the named catalog entries (all by default); refuse any that do not verify."""
+    from .progress import progress
+
     documents = []
-    for name in names or catalog.names():
+    chosen = names or catalog.names()
+    for name in progress(chosen, total=len(chosen), description="derivations"):
         derivation = catalog.build(name)
         report = derivation.verify()
         if not report.ok:

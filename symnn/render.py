@@ -99,11 +99,16 @@ def derivation_document(derivation: Derivation) -> str:
         "\\usepackage[T1]{fontenc}",
         "\\usepackage{amsmath,amssymb}",
         "\\usepackage[margin=2cm]{geometry}",
+        *(["\\usepackage{tikz}"] if derivation.diagram is not None else []),
         "\\begin{document}",
         f"\\section*{{{escape_text(derivation.title)}}}",
     ]
     if derivation.intro:
         parts.append(escape_text(derivation.intro))
+    if derivation.diagram is not None:
+        from .tikz import network_tikz
+
+        parts += ["\\begin{center}", network_tikz(derivation.diagram), "\\end{center}"]
     if derivation.given:
         parts.append("\\medskip\\noindent Given " + _given_latex(derivation) + ".")
     parts.append(derivation_latex(derivation))

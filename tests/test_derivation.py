@@ -116,3 +116,16 @@ def test_escape_text():
         r"a\_b \& 100\% \#1 \{x\} \textasciitilde{}\textasciicircum{}\textbackslash{}")
     assert escape_text("keep $w_{11}^{[1]}$ math") == "keep $w_{11}^{[1]}$ math"
     assert escape_text("σ ≥ θ") == r"$\sigma$ $\geq$ $\theta$"
+
+
+def test_tikz_diagram_of_a_small_network():
+    from symnn import Network
+    from symnn.tikz import network_tikz
+
+    text = network_tikz(Network([3, 4, 1]))
+    assert text.startswith("\\begin{tikzpicture}") and text.endswith("\\end{tikzpicture}")
+    assert "{$a_{4}^{[1]}$}" in text and "{$x_{3}$}" in text
+    assert "node[weight, pos=0.3] {$w_{21}^{[1]}$}" in text  # edges into unit 1 are labelled
+    assert text.count("\\draw") == 3 * 4 + 4 * 1
+    with pytest.raises(symnn.SymnnError, match="at most 8"):
+        network_tikz(Network([35, 1]))
