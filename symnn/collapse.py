@@ -17,6 +17,7 @@ from . import exact, notation
 from .checking import Check, check_equal, NUMERIC_DIGITS, NUMERIC_TOLERANCE
 from .derivation import Derivation
 from .fastsum import keyed, keyed_sum_of_products, paused_gc
+from .progress import progress
 from .errors import SymnnError
 from .layer import Layer
 from .network import Network
@@ -90,7 +91,9 @@ def _compose(layers: list[Layer]) -> tuple[list[list[Expr]], list[Expr]]:
         s, t = _layer_affine(layer)
         weights = layer.weight_rows()
         columns = [[keyed(weights[r][i]) for r in range(layer.n_in)] for i in range(layer.n_out)]
-        M = [[keyed_sum_of_products(list(zip(row, column))) for column in columns] for row in M]
+        rows = progress(M, total=len(M), description=f"W' through layer {layer.index}",
+                        enabled=None if len(M) * layer.n_in * layer.n_out > 100_000 else False)
+        M = [[keyed_sum_of_products(list(zip(row, column))) for column in columns] for row in rows]
         c = [Add(*[Mul(c[r], weights[r][i]) for r in range(layer.n_in)]) for i in range(layer.n_out)]
         c = [Add(_scaled(s, ci), _scaled(s, layer.bias(i + 1)), t) for i, ci in enumerate(c)]
         scale *= s

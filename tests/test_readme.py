@@ -43,3 +43,22 @@ def test_main_job_command_runs(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "symnn-out" / "index.md").exists()
     assert "wrote" in result.stdout
+
+
+def readme_cli_examples() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    block = re.findall(r"```bash\n(.*?)```", section, flags=re.S)[0]
+    return [line.strip() for line in block.splitlines() if line.strip()]
+
+
+def test_readme_cli_examples_run(tmp_path):
+    commands = readme_cli_examples()
+    assert len(commands) >= 8
+    for command in commands:
+        result = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=600, cwd=tmp_path)
+        expected = 1 if ("collapse" in command and "sigmoid" in command) else 0  # a reported non-collapse
+        assert result.returncode == expected, (command, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert (tmp_path / "activations.png").exists()
+    assert (tmp_path / "symnn-out" / "index.md").exists()
