@@ -29,7 +29,6 @@ from sympy import (
     oo,
     piecewise_fold,
     simplify,
-    sympify,
     tanh,
 )
 from sympy.printing.pretty.stringpict import prettyForm
@@ -72,9 +71,22 @@ class Activation:
     def from_expr(cls, expr: Expr, name: str = "g", latex_name: str | None = None) -> "Activation":
         """A user's activation from a SymPy expression in ``symnn.activations.z`` (e.g. ``3*z + 1``)."""
         if isinstance(expr, str):
-            raise InvalidActivationError("from_expr takes a SymPy expression in z; text is parsed only by the safe parser")
-        expr = sympify(expr, strict=True)  # strict: converts numbers only, never parses text
-        return cls(name=name, expr=expr, latex_name=latex_name or "g", pretty_name=name, range=_try_range(expr))
+            raise InvalidActivationError("from_expr takes a SymPy expression in z; for text use Activation.from_string")
+        from .parsing import as_expr
+
+        expr = as_expr(expr)  # numbers and SymPy objects only, never text
+        return cls(name=name, expr=expr, latex_name=latex_name or "g", pretty_name="g", range=_try_range(expr))
+
+    @classmethod
+    def from_string(cls, text: str, name: str | None = None) -> "Activation":
+        """A user's activation from text such as ``"z/(1 + Abs(z))"``, parsed safely (see symnn.parsing).
+
+        >>> Activation.from_string("3*z + 1").is_affine
+        True
+        """
+        from .parsing import parse_activation
+
+        return cls.from_expr(parse_activation(text, z), name=name or "g")
 
     @cached_property
     def derivative(self) -> Expr:
@@ -104,13 +116,17 @@ class Activation:
 
         At a number g evaluates exactly (σ(0) = 1/2) unless ``evaluate=False`` keeps σ(1/2) as written.
         """
+        from .parsing import as_expr
+
         if self.expr == z:
-            return sympify(arg)
+            return as_expr(arg)
         return function_class(self)(arg, evaluate=evaluate)
 
     def explicit(self, arg) -> Expr:
         """g(arg) written out (σ(t) becomes 1/(1 + e^{−t}))."""
-        return self.expr.xreplace({z: sympify(arg)})
+        from .parsing import as_expr
+
+        return self.expr.xreplace({z: as_expr(arg)})
 
     def __repr__(self) -> str:
         return f"Activation({self.name}: g(z) = {self.expr})"
@@ -182,7 +198,8 @@ class AppliedActivation(Function):
         return f"{text}^{{{exp}}}" if exp is not None else text
 
     def _sympystr(self, printer) -> str:
-        return f"{self.activation.name}({printer._print(self.args[0])})"
+        name = self.activation.name if self.activation.name.isidentifier() else self.activation.pretty_name
+        return f"{name}({printer._print(self.args[0])})"
 
     def _pretty(self, printer):
         name = self.activation.pretty_name if printer._use_unicode else self.activation.name
@@ -246,7 +263,7 @@ def _softplus() -> Activation:
 def _parameter(value, what: str):
     if isinstance(value, bool) or not isinstance(value, (int, float, Rational)) and not getattr(value, "is_Number", False):
         raise InvalidActivationError(f"{what} must be a number, not {value!r}")
-    number = Rational(value) if isinstance(value, float) else sympify(value, strict=True)
+    number = Rational(value) if isinstance(value, (int, float)) else value
     if not number.is_finite:
         raise InvalidActivationError(f"{what} must be finite, not {value!r}")
     return number
@@ -277,6 +294,8 @@ def get(name: str | Activation, **params) -> Activation:
         return name
     if not isinstance(name, str):
         raise UnknownActivationError(f"an activation is a name or an Activation, not {name!r}; names: {', '.join(names())}")
+    if name.startswith("expr:"):
+        return Activation.from_string(name[len("expr:"):], name=name[len("expr:"):].strip()[:40])
     key = name.strip().lower().replace("-", "_")
     key = ALIASES.get(key, key)
     if key not in ACTIVATIONS:

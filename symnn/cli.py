@@ -28,8 +28,9 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def parse_activation_list(text: str) -> str | list[str]:
-    """``sigmoid`` for every layer, or ``sigmoid,linear`` one per layer."""
-    names = [p.strip() for p in text.split(",")]
+    """``sigmoid`` for every layer, ``sigmoid,linear`` one per layer; formulas ``expr:…`` are separated by ``;``."""
+    separator = ";" if "expr:" in text else ","
+    names = [p.strip() for p in text.split(separator)]
     return names[0] if len(names) == 1 else names
 
 
@@ -182,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="See exactly what a neural network computes, in the lecture's notation.",
     )
     parser.add_argument("--version", action="version", version=f"symnn {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     valid = ", ".join(activations.names())
@@ -202,7 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     network = sub.add_parser("network", help="every unit's z and a of a network", epilog=EXAMPLES["network"])
     network.add_argument("sizes", help="layer sizes n_0,n_1,…,n_L, e.g. 3,4,1")
     network.add_argument("--activation", default="linear",
-                         help=f"one activation for all layers or one per layer, comma-separated: {valid} (default linear)")
+                         help=f"one activation for all layers or one per layer, comma-separated: {valid}, "
+                              "or a formula 'expr:z/(1 + Abs(z))' (several separated by ';') (default linear)")
     network.add_argument("--no-bias", action="store_true", help="build the network without biases")
     network.add_argument("--format", choices=FORMATS, default="text")
     network.set_defaults(run=_cmd_network)
@@ -261,11 +264,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except KeyboardInterrupt:
+        if args.debug:
+            raise
         print("symnn: interrupted", file=sys.stderr)
         return 130
     except FailureError as error:
+        if args.debug:
+            raise
         print(f"symnn: failed: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except SymnnError as error:
+        if args.debug:
+            raise
         print(f"symnn: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as error:  # a bug of ours: still one line, the traceback with --debug
+        if args.debug:
+            raise
+        print(f"symnn: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)",
+              file=sys.stderr)
+        return EXIT_FAILURE

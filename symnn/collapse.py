@@ -13,7 +13,7 @@ from functools import cached_property
 
 from sympy import Add, Eq, Expr, MatAdd, MatMul, Matrix, MatrixExpr, Mul, OneMatrix, S, Transpose
 
-from . import exact, notation
+from . import exact, guards, notation
 from .checking import Check, check_equal, NUMERIC_DIGITS, NUMERIC_TOLERANCE
 from .derivation import Derivation
 from .fastsum import keyed, keyed_sum_of_products, paused_gc
@@ -74,8 +74,12 @@ def compose(layers: list[Layer]) -> tuple[list[list[Expr]], list[Expr]]:
     """(M, c) with a run of affine layers equal to a ↦ M^T a + c, entries built in the lecture's nested form.
 
     M = W^{[p]} ⋯ W^{[q]} times the scales, built left to right so that
-    w'_k = Σ_j w_{kj}^{[1]} w_{j1}^{[2]} (and nested sums for deeper runs).
+    w'_k = Σ_j w_{kj}^{[1]} w_{j1}^{[2]} (and nested sums for deeper runs). Refused
+    (ExpressionTooLarge) when M would have more products than the term limit.
     """
+    sizes = [layers[0].n_in] + [layer.n_out for layer in layers]
+    guards.check(guards.collapse_terms(sizes), f"the explicit W' of layers {layers[0].index}..{layers[-1].index}",
+                 alternative="use collapse(...).block_identity() for the proof, or symnn.compile for numbers")
     with paused_gc():
         return _compose(layers)
 

@@ -11,18 +11,19 @@ from __future__ import annotations
 import random
 from typing import Mapping, Sequence
 
-from sympy import Add, Expr, Mul, Rational, S, sympify
+from sympy import Add, Expr, Mul, Rational, S
 
 from .checking import random_rational
 from .errors import InvalidArgumentError
 from .network import Network
+from .parsing import as_expr
 
 
 def forward(network: Network, values: Mapping, x: Sequence) -> list[Expr]:
     """a^{[L]} at inputs ``x`` with each parameter symbol replaced by ``values[symbol]``."""
     if len(x) != network.sizes[0]:
         raise InvalidArgumentError(f"x must have {network.sizes[0]} entries (n_0), got {len(x)}")
-    a = [sympify(v, strict=True) for v in x]
+    a = [as_expr(v) for v in x]
     for layer in network.layers:
         out = []
         for i in range(1, layer.n_out + 1):

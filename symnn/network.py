@@ -10,10 +10,11 @@ from typing import Mapping, Sequence
 
 from sympy import Eq, Expr, Matrix, MatrixExpr, Symbol
 
-from . import notation
+from . import guards, notation
 from .activations import Activation
 from .errors import IndexOutOfRangeError, InvalidActivationError, InvalidNamesError, InvalidSizeError
 from .layer import Layer, Neuron, check_names, check_size, check_unit
+from .progress import progress
 
 __all__ = ["Network", "Layer", "Neuron"]
 
@@ -134,18 +135,29 @@ class Network:
         return layer.a(i, self._previous(j) if from_inputs else None)
 
     def _previous(self, j: int) -> list[Expr] | None:
-        """a^{[j−1]} written in terms of x, built once per layer and kept."""
+        """a^{[j−1]} written in terms of x, built once per layer and kept (refused when huge)."""
         if j == 1:
             return None
+        guards.check(guards.nested_terms(self.sizes, j), f"layer {j} of {self!r} written in terms of x")
         if j - 1 not in self._from_inputs:
             layer = self.layers[j - 2]
             sources = self._previous(j - 1)
-            self._from_inputs[j - 1] = [layer.a(i, sources) for i in range(1, layer.n_out + 1)]
+            units = progress(range(1, layer.n_out + 1), total=layer.n_out, description=f"a[{j - 1}] in terms of x",
+                             enabled=None if layer.n_out * layer.n_in > 20_000 else False)
+            self._from_inputs[j - 1] = [layer.a(i, sources) for i in units]
         return self._from_inputs[j - 1]
 
     def output(self, i: int | None = None, from_inputs: bool = True):
         """The network's output a^{[L]} (unit i, or the column of all), by default in terms of x."""
         return self.a(self.depth, i, from_inputs=from_inputs)
+
+    def expanded_output(self, i: int = 1) -> Expr:
+        """Output i multiplied out completely (refused beyond the term limit: see symnn.guards)."""
+        check_unit(i, self.sizes[-1], "output index i")
+        guards.check(guards.expansion_terms(self.sizes) // self.sizes[-1], f"the expanded output of {self!r}",
+                     limit=guards.EXPANSION_LIMIT, setting="expanded",
+                     alternative="collapse(network) gives the coefficients without expanding")
+        return self.output(i).expand()
 
     def z_sum(self, j: int, i: int) -> Expr:
         """z_i^{[j]} in the lecture's Σ form: Σ_k w_{ki}^{[j]} a_k^{[j−1]} + b_i^{[j]}."""

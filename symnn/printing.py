@@ -72,6 +72,7 @@ def latex(obj, **settings) -> str:
     if pairs is None:
         if not isinstance(obj, (Basic, MatrixBase, int, float)):
             raise InvalidArgumentError(f"latex() prints SymPy expressions, equations and symnn objects, not {type(obj).__name__}")
+        _check_printable(obj)
         return printer.doprint(obj)
     lines = [f"{printer.doprint(lhs)} &= {printer.doprint(rhs)}" for lhs, rhs in pairs]
     return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
@@ -81,8 +82,19 @@ def pretty(obj) -> str:
     """Readable Unicode math for a terminal: one equation per line for Neuron/Layer/Network."""
     pairs = _equation_pairs(obj)
     if pairs is None:
+        _check_printable(obj)
         return sympy_pretty(obj, use_unicode=True)
     return "\n".join(f"{sympy_pretty(lhs, use_unicode=True)} = {sympy_pretty(rhs, use_unicode=True)}" for lhs, rhs in pairs)
+
+
+def _check_printable(obj) -> None:
+    from . import guards
+    from .checking import node_count
+
+    if isinstance(obj, (Basic, MatrixBase)):
+        count = node_count(obj, limit=guards.LATEX_NODE_LIMIT + 1)
+        guards.check(count, "printing this expression", limit=guards.LATEX_NODE_LIMIT, unit="nodes",
+                     setting="latex_nodes", alternative="print the network itself (block form) or a single unit's z")
 
 
 def _equation_pairs(obj) -> list[tuple] | None:
@@ -90,6 +102,8 @@ def _equation_pairs(obj) -> list[tuple] | None:
         if obj.n_params > ELEMENTWISE_PARAMETER_LIMIT:
             return block_equation_pairs(obj)
         return _pairs(obj.equations())
+    if isinstance(obj, Layer) and obj.n_in * obj.n_out > ELEMENTWISE_PARAMETER_LIMIT:
+        return block_layer_pairs(obj)
     if isinstance(obj, (Layer, Neuron)):
         return _pairs(obj.equations())
     if isinstance(obj, (list, tuple)) and obj and all(isinstance(e, Eq) for e in obj):
@@ -99,6 +113,20 @@ def _equation_pairs(obj) -> list[tuple] | None:
 
 def _pairs(equations: Iterable[Eq]) -> list[tuple]:
     return [(eq.lhs, eq.rhs) for eq in equations]
+
+
+def block_layer_pairs(layer: Layer) -> list[tuple]:
+    """z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]} and a^{[j]} = g(z^{[j]}) for one (large) layer."""
+    from . import notation
+
+    j = layer.index
+    source = notation.matrix("x", layer.n_in, 1) if layer.input_layer is None else notation.matrix(
+        "a", layer.n_in, 1, layer.input_layer)
+    z = notation.matrix("z", layer.n_out, 1, j)
+    rhs = notation.matrix("W", layer.n_in, layer.n_out, j).T * source
+    if layer.bias_enabled:
+        rhs = rhs + notation.matrix("b", layer.n_out, 1, j)
+    return [(z, rhs), (notation.matrix("a", layer.n_out, 1, j), layer.activation(z))]
 
 
 def block_equation_pairs(network: Network, symbolic: bool = False) -> list[tuple]:
