@@ -288,7 +288,7 @@ def find_witness(network: Network, seed: int = 0, tries: int = WITNESS_TRIES) ->
     rng = random.Random(seed)
     n0 = network.sizes[0]
     for _ in range(tries):
-        values = exact.random_values(network, rng)
+        values = _witness_values(network, rng)
         x, y = exact.random_point(n0, rng), exact.random_point(n0, rng)
         fx, fy = exact.forward(network, values, x), exact.forward(network, values, y)
         fxy = exact.forward(network, values, [p + q for p, q in zip(x, y)])
@@ -298,6 +298,22 @@ def find_witness(network: Network, seed: int = 0, tries: int = WITNESS_TRIES) ->
             if _clearly_nonzero(difference):
                 return Witness(values, tuple(x), tuple(y), i + 1, fx[i], fy[i], fxy[i], f0[i])
     return None
+
+
+# Above this many parameters the witness uses one path x_1 → unit 1 → … → output 1 (other weights 0),
+# so that evaluating the network exactly stays cheap.
+WITNESS_FULL_PARAMETER_LIMIT = 2000
+
+
+def _witness_values(network: Network, rng: random.Random) -> dict:
+    if network.n_params <= WITNESS_FULL_PARAMETER_LIMIT:
+        return exact.random_values(network, rng)
+    values = {p: S.Zero for p in network.params()}
+    for layer in network.layers:
+        values[layer.weight(1, 1)] = exact.random_rational(rng) or S.One
+        if layer.bias_enabled:
+            values[layer.bias(1)] = exact.random_rational(rng)
+    return values
 
 
 def _clearly_nonzero(value: Expr) -> bool:

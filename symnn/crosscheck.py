@@ -19,6 +19,7 @@ from .activations import Activation, _pieces, z
 from .network import Network
 from .numeric import compile as compile_network
 from .params import Params, as_batch
+from .progress import progress
 
 DEFAULT_DIGITS = 40
 
@@ -120,7 +121,9 @@ def crosscheck(network: Network, params: Params, X, digits: int = DEFAULT_DIGITS
     evaluator = SymbolicEvaluator(network, params, digits)
     n_out = network.sizes[-1]
     max_abs, max_rel = [0.0] * n_out, [0.0] * n_out
-    for row, got in zip(batch, numeric):
+    rows = progress(zip(batch, numeric), total=len(batch), description="cross-check",
+                    enabled=None if len(batch) * network.n_params > 10_000_000 else False)
+    for row, got in rows:
         for i, (want, value) in enumerate(zip(evaluator.evaluate(row), got)):
             if evaluator.exact:
                 difference, size = abs(want - Fraction(float(value))), abs(want)
