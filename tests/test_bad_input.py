@@ -254,7 +254,7 @@ def test_ctrl_c_during_training_exits_cleanly(tmp_path):
 
     process = subprocess.Popen([sys.executable, "-m", "symnn", "digits", "--data", "variants", "--epochs", "100000"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
-    time.sleep(6)
+    time.sleep(10)  # well into training: imports and data take a few seconds, 100 000 epochs take hours
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130
