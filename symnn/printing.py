@@ -12,6 +12,8 @@ from typing import Iterable
 from sympy import Basic, Eq, MatrixBase
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty import pretty as sympy_pretty
+from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.stringpict import prettyForm
 
 from .errors import InvalidArgumentError
 from .layer import Layer, Neuron
@@ -84,7 +86,13 @@ def pretty(obj) -> str:
     if pairs is None:
         _check_printable(obj)
         return sympy_pretty(obj, use_unicode=True)
-    return "\n".join(f"{sympy_pretty(lhs, use_unicode=True)} = {sympy_pretty(rhs, use_unicode=True)}" for lhs, rhs in pairs)
+    printer = PrettyPrinter({"use_unicode": True, "wrap_line": False})
+    lines = []
+    for lhs, rhs in pairs:
+        # composed as pictures, so a two-line right side (a transpose, a fraction) stays beside its "="
+        line = prettyForm(*printer._print(lhs).right(" = ", printer._print(rhs)))
+        lines.append(line.render(wrap_line=False))
+    return "\n".join(lines)
 
 
 def _check_printable(obj) -> None:
@@ -104,6 +112,8 @@ def _equation_pairs(obj) -> list[tuple] | None:
         return _pairs(obj.equations())
     if isinstance(obj, Layer) and obj.n_in * obj.n_out > ELEMENTWISE_PARAMETER_LIMIT:
         return block_layer_pairs(obj)
+    if isinstance(obj, Neuron) and obj.n_inputs > ELEMENTWISE_PARAMETER_LIMIT:
+        return block_layer_pairs(obj.layer)
     if isinstance(obj, (Layer, Neuron)):
         return _pairs(obj.equations())
     if isinstance(obj, (list, tuple)) and obj and all(isinstance(e, Eq) for e in obj):
