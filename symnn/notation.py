@@ -279,10 +279,6 @@ def info(symbol) -> SymbolInfo | None:
 
 # --- the Σ form: terms whose indices may be summation variables --------------
 
-def _printed_index(value) -> str:
-    return str(value) if isinstance(value, (Integer, Symbol)) else str(value)
-
-
 def _as_python_index(value):
     if isinstance(value, Integer):
         return int(value)
@@ -318,8 +314,8 @@ class _IndexedTerm(Function):
     def _parts(self):
         args = self.args
         indices = args[:-1] if self.has_layer else args
-        layer = _printed_index(args[-1]) if self.has_layer else None
-        return [_printed_index(i) for i in indices], layer
+        layer = str(args[-1]) if self.has_layer else None
+        return [str(i) for i in indices], layer
 
     def _latex(self, printer) -> str:
         indices, layer = self._parts()
