@@ -107,10 +107,6 @@ class Activation:
         body = pieces[0]
         return simplify(diff(body, z)), simplify(body.subs(z, 0))
 
-    @property
-    def is_identity(self) -> bool:
-        return simplify(self.expr - z) == 0
-
     def __call__(self, arg, evaluate: bool = True) -> Expr:
         """g applied to ``arg`` as the lecture writes it: σ(z), tanh(z), …; the linear g gives ``arg`` itself.
 

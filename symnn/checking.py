@@ -133,6 +133,14 @@ def random_rational(rng: random.Random) -> Rational:
     return Rational(rng.randint(-9, 9), rng.randint(1, 5))
 
 
+def difference_vanishes(value) -> tuple[bool, bool]:
+    """(is zero, decided exactly): exact for a rational number, else to NUMERIC_DIGITS digits within NUMERIC_TOLERANCE."""
+    if value.is_Rational:
+        return value == 0, True
+    number = value.evalf(NUMERIC_DIGITS)
+    return bool(number.is_number and Abs(number) <= NUMERIC_TOLERANCE), False
+
+
 def check_at_points(entries: list, seed: int, points: int) -> Check:
     """Evaluate each difference at random rational points: exactly when the result is rational."""
     rng = random.Random(seed)
@@ -142,18 +150,14 @@ def check_at_points(entries: list, seed: int, points: int) -> Check:
         values = {s: random_rational(rng) for s in symbols}
         for entry in entries:
             value = entry.xreplace(values)
-            if value.is_Rational:
-                if value != 0:
-                    return Check(False, _points_method(points, True), f"differs by {value} at {values}")
-                continue
-            exact = False
-            number = value.evalf(NUMERIC_DIGITS)
-            if not number.is_number or Abs(number) > NUMERIC_TOLERANCE:
-                return Check(False, _points_method(points, False), f"differs by {number} at {values}")
-    return Check(True, _points_method(points, exact))
+            zero, decided_exactly = difference_vanishes(value)
+            exact = exact and decided_exactly
+            if not zero:
+                return Check(False, points_method(points, decided_exactly), f"differs by {value} at {values}")
+    return Check(True, points_method(points, exact))
 
 
-def _points_method(points: int, exact: bool) -> str:
+def points_method(points: int, exact: bool) -> str:
     how = "exactly" if exact else f"to {NUMERIC_DIGITS} digits"
     return f"evaluated {how} at {points} random rational points"
 

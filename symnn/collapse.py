@@ -14,7 +14,7 @@ from functools import cached_property
 from sympy import Add, Eq, Expr, MatAdd, MatMul, Matrix, MatrixExpr, Mul, OneMatrix, S, Transpose
 
 from . import exact, guards, notation
-from .checking import Check, check_equal, NUMERIC_DIGITS, NUMERIC_TOLERANCE
+from .checking import NUMERIC_DIGITS, NUMERIC_TOLERANCE, Check, check_equal, random_rational
 from .derivation import Derivation
 from .fastsum import keyed, keyed_sum_of_products, paused_gc
 from .progress import progress
@@ -132,18 +132,21 @@ class Collapse:
             return None
         return Matrix(self._bias)
 
+    def _require_one_output(self, what: str) -> None:
+        if self.n_outputs != 1:
+            raise SymnnError(f"the network has {self.n_outputs} outputs: use .W and .b instead of .{what}")
+
     @property
     def weights(self) -> list[Expr]:
         """w'_1, …, w'_{n_0} for a one-output network, in input order."""
-        if self.n_outputs != 1:
-            raise SymnnError(f"the network has {self.n_outputs} outputs: use .W (n_0 × n_L) instead of .weights")
+        self._require_one_output("weights")
         return [row[0] for row in self._matrix]
 
     @property
     def bias(self) -> Expr | None:
         """b' for a one-output network, or None when it is identically zero."""
-        self.weights  # noqa: B018 — the same one-output rule and message as .weights
-        return None if self.b is None else self.b[0]
+        self._require_one_output("bias")
+        return None if self.b is None else self._bias[0]
 
     def symbols(self, output: int = 1) -> tuple[list, Expr | None]:
         """The names w'_k (w'_{ki} with several outputs) and b' of the collapsed model."""
@@ -310,9 +313,9 @@ def _witness_values(network: Network, rng: random.Random) -> dict:
         return exact.random_values(network, rng)
     values = {p: S.Zero for p in network.params()}
     for layer in network.layers:
-        values[layer.weight(1, 1)] = exact.random_rational(rng) or S.One
+        values[layer.weight(1, 1)] = random_rational(rng) or S.One
         if layer.bias_enabled:
-            values[layer.bias(1)] = exact.random_rational(rng)
+            values[layer.bias(1)] = random_rational(rng)
     return values
 
 

@@ -13,7 +13,7 @@ from typing import Mapping, Sequence
 
 from sympy import Add, Expr, Mul, Rational, S
 
-from .checking import random_rational  # noqa: F401 — re-exported for witness searches
+from .checking import random_rational
 from .errors import InvalidArgumentError
 from .network import Network
 from .parsing import as_expr

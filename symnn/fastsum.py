@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 
-from sympy import Add, Expr, Mul
+from sympy import Add, Mul
 from sympy.core.basic import ordering_of_classes
 
 from .notation import NotationSymbol, w as _w
@@ -63,11 +63,6 @@ def keyed_sum_of_products(pairs: list[tuple[Keyed, Keyed]]) -> Keyed:
 
 def _first(pair):
     return pair[0]
-
-
-def sum_of_products(pairs: list[tuple[Expr, Expr]]) -> Expr:
-    """Σ a_r b_r of notation symbols, canonical (the unkeyed convenience form)."""
-    return keyed_sum_of_products([(keyed(a), keyed(b)) for a, b in pairs])[0]
 
 
 @contextmanager

@@ -165,6 +165,19 @@ class Layer:
         biases = [self.bias(i) for i in range(1, self.n_out + 1)] if self.bias_enabled else []
         return weights + biases
 
+    def block_z(self, n_in=None, n_out=None, source=None):
+        """z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]} with MatrixSymbols of the given (possibly symbolic) sizes.
+
+        ``source`` replaces the input column (x, or a^{[j−1]}).
+        """
+        n_in = self.n_in if n_in is None else n_in
+        n_out = self.n_out if n_out is None else n_out
+        if source is None:
+            source = notation.matrix("x", n_in, 1) if self.input_layer is None else notation.matrix(
+                "a", n_in, 1, self.input_layer)
+        z = notation.matrix("W", n_in, n_out, self.index).T * source
+        return z + notation.matrix("b", n_out, 1, self.index) if self.bias_enabled else z
+
     def neuron(self, i: int) -> "Neuron":
         """Unit i of this layer as a Neuron (same questions, one unit)."""
         return Neuron._of(self, check_unit(i, self.n_out))

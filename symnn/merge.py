@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from . import exact
-from .checking import Check, check_equal, NUMERIC_DIGITS, NUMERIC_TOLERANCE
+from .checking import Check, check_equal, difference_vanishes, points_method
 from .collapse import SYMBOLIC_VERIFY_PARAMETER_LIMIT, compose
 from .derivation import Derivation
 from .layer import Layer
@@ -64,16 +64,11 @@ class Merged:
             x = exact.random_point(self.original.sizes[0], rng)
             merged_values = {p: self.substitution[p].xreplace(values) for p in self.network.params()}
             for want, got in zip(exact.forward(self.original, values, x), exact.forward(self.network, merged_values, x)):
-                difference = want - got
-                if difference.is_Rational:
-                    if difference != 0:
-                        return Check(False, "evaluated exactly at random rational points", f"differs by {difference}")
-                    continue
-                exactly = False
-                if abs(difference.evalf(NUMERIC_DIGITS)) > NUMERIC_TOLERANCE:
-                    return Check(False, f"evaluated to {NUMERIC_DIGITS} digits", f"differs by {difference.evalf(20)}")
-        how = "exactly" if exactly else f"to {NUMERIC_DIGITS} digits"
-        return Check(True, f"evaluated {how} at {points} random rational points")
+                zero, decided_exactly = difference_vanishes(want - got)
+                exactly = exactly and decided_exactly
+                if not zero:
+                    return Check(False, points_method(points, decided_exactly), f"differs by {(want - got).evalf(20)}")
+        return Check(True, points_method(points, exactly))
 
     @cached_property
     def proof(self) -> Derivation:

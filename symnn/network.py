@@ -195,13 +195,8 @@ class Network:
 
     def block_z(self, j: int, symbolic: bool = False, source: MatrixExpr | None = None) -> MatrixExpr:
         """z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]} with MatrixSymbols (``source`` replaces a^{[j−1]})."""
-        self._check_layer(j)
         n = self.block_sizes(symbolic)
-        W = notation.matrix("W", n[j - 1], n[j], j)
-        if source is None:
-            source = notation.matrix("x", n[0], 1) if j == 1 else notation.matrix("a", n[j - 1], 1, j - 1)
-        z = W.T * source
-        return z + notation.matrix("b", n[j], 1, j) if self.bias else z
+        return self.layer(j).block_z(n[j - 1], n[j], source)
 
     # --- display -----------------------------------------------------------------
     def __repr__(self) -> str:

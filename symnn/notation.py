@@ -272,11 +272,6 @@ def b_prime(i: Index | None = None) -> NotationSymbol:
     return _make(SymbolInfo("bp", () if i is None else (_check_index(i, "output index i"),), None, None))
 
 
-def info(symbol) -> SymbolInfo | None:
-    """The SymbolInfo of a notation symbol, or None for any other expression."""
-    return getattr(symbol, "info", None) if isinstance(symbol, NotationSymbol) else None
-
-
 # --- the Σ form: terms whose indices may be summation variables --------------
 
 def _as_python_index(value):

@@ -125,29 +125,17 @@ def _pairs(equations: Iterable[Eq]) -> list[tuple]:
     return [(eq.lhs, eq.rhs) for eq in equations]
 
 
-def block_layer_pairs(layer: Layer) -> list[tuple]:
-    """z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]} and a^{[j]} = g(z^{[j]}) for one (large) layer."""
+def block_layer_pairs(layer: Layer, n_in=None, n_out=None) -> list[tuple]:
+    """z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]} and a^{[j]} = g(z^{[j]}) for one layer, in block form."""
     from . import notation
 
-    j = layer.index
-    source = notation.matrix("x", layer.n_in, 1) if layer.input_layer is None else notation.matrix(
-        "a", layer.n_in, 1, layer.input_layer)
-    z = notation.matrix("z", layer.n_out, 1, j)
-    rhs = notation.matrix("W", layer.n_in, layer.n_out, j).T * source
-    if layer.bias_enabled:
-        rhs = rhs + notation.matrix("b", layer.n_out, 1, j)
-    return [(z, rhs), (notation.matrix("a", layer.n_out, 1, j), layer.activation(z))]
+    n_out = layer.n_out if n_out is None else n_out
+    z = notation.matrix("z", n_out, 1, layer.index)
+    return [(z, layer.block_z(n_in, n_out)), (notation.matrix("a", n_out, 1, layer.index), layer.activation(z))]
 
 
 def block_equation_pairs(network: Network, symbolic: bool = False) -> list[tuple]:
     """Per layer: z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]} and a^{[j]} = g^{[j]}(z^{[j]})."""
-    from . import notation
-
     sizes = network.block_sizes(symbolic)
-    pairs = []
-    for j, layer in enumerate(network.layers, start=1):
-        z = notation.matrix("z", sizes[j], 1, j)
-        a = notation.matrix("a", sizes[j], 1, j)
-        pairs.append((z, network.block_z(j, symbolic)))
-        pairs.append((a, layer.activation(z)))
-    return pairs
+    return [pair for j, layer in enumerate(network.layers, start=1)
+            for pair in block_layer_pairs(layer, sizes[j - 1], sizes[j])]
