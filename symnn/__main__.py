@@ -1,6 +1,6 @@
 """``python -m symnn`` runs the same command as ``symnn``."""
 
-from .cli import main
+from symnn.app.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

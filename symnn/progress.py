@@ -1,4 +1,8 @@
-"""Progress bars for long work: drawn with tqdm on a terminal, silent otherwise (and when tqdm is absent)."""
+"""Progress bars for long work: drawn with tqdm on a terminal, silent otherwise (and when tqdm is absent).
+
+The symbolic core never draws one: it calls the callback its caller passes (or the
+``progress`` setting); the command line passes ``terminal_bar``.
+"""
 
 from __future__ import annotations
 
@@ -19,3 +23,8 @@ def progress(iterable: Iterable[T], total: int | None = None, description: str =
     except ImportError:
         return iterable
     return tqdm(iterable, total=total, desc=description, leave=False, file=sys.stderr)
+
+
+def terminal_bar(iterable: Iterable[T], total: int, description: str) -> Iterable[T]:
+    """A progress callback (symnn.settings ``progress``) drawing a tqdm bar on a terminal, nothing elsewhere."""
+    return progress(iterable, total=total, description=description)

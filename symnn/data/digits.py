@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, SymnnError
+from symnn.errors import InvalidArgumentError, SymnnError
 
 ROWS, COLUMNS = 7, 5
 

@@ -1,0 +1,105 @@
+"""``symnn tour``: the lecture in its order, printed as Unicode math, with documents and figures written to a folder.
+
+neuron → logistic regression as a one-layer network → the 7×5 digit neuron trained and
+cross-checked → layers and notation → activation functions → the all-linear collapse
+proved, and non-collapse with a witness.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+from symnn.app import catalog, documents, plots
+from symnn.core.activations import names as activation_names, get
+from symnn.app.classify import classify_digits, weights_image
+from symnn.math.collapse import NotCollapsible, collapse
+from symnn.data import digits
+from symnn.core.layer import Neuron
+from symnn.core.network import Network
+from symnn.core.printing import pretty
+
+DEMAND_INPUTS = ["price", "shipping cost", "marketing", "material"]
+DEMAND_UNITS = [["affordability", "awareness", "perceived quality"], ["top-seller probability"]]
+
+
+def _section(say: Callable[[str], None], title: str, explanation: str) -> None:
+    say("")
+    say(f"── {title} " + "─" * max(0, 60 - len(title)))
+    say(explanation)
+
+
+def run_tour(out: Path, say: Callable[[str], None] = print, pdf: bool | None = None) -> list[Path]:
+    """Walk through the lecture; write derivations, figures and an index into ``out``; return the files written."""
+    written: list[Path] = []
+    figures = out / "figures"
+
+    _section(say, "1. A single neuron", "A neuron weighs its inputs, adds a bias, and applies an activation g.")
+    say(pretty(Neuron(3)))
+
+    _section(say, "2. Logistic regression is a one-layer network",
+             "A sigmoid unit computes exactly the logistic-regression probability.")
+    derivation = catalog.build("logistic-regression")
+    say(derivation.text())
+    say(str(derivation.verify()).splitlines()[0])
+
+    _section(say, "3. The digit neuron", "One sigmoid neuron reads a flattened 7×5 image (35 inputs) and says 0 or 1.")
+    lecture = digits.lecture()
+    say("the slides' images:\n" + "\n\n".join(digits.show(x) for x in lecture.X))
+    report = classify_digits("lecture", show_progress=False)
+    say("\n".join(report.lines()))
+    written.append(plots.digits_figure(figures / "lecture-digits.png", lecture.X, list(lecture.y), "The lecture's digits"))
+    written.append(plots.weights_figure(figures / "digit-neuron-weights.png", weights_image(report)))
+    written.append(plots.training_figure(figures / "digit-neuron-training.png", report.result.history,
+                                         "Training the digit neuron"))
+
+    _section(say, "4. Layers and notation",
+             "Layer j: z_i = Σ_k w_ki a_k + b_i for each unit i, then a_i = g(z_i); W has entry (k, i) = w_ki.")
+    demand = Network([4, 3, 1], activation="sigmoid", input_names=DEMAND_INPUTS, unit_names=DEMAND_UNITS)
+    say(str(demand))
+    say(pretty(demand.layer(2)))
+    say("W[1] =\n" + pretty(demand.W(1)))
+    written.append(plots.network_figure(figures / "network-3-4-1.png", Network([3, 4, 1])))
+
+    _section(say, "5. Activation functions", "g adds the nonlinearity; whether g is affine is decided from g itself.")
+    for name in activation_names():
+        activation = get(name)
+        say(f"  {name:11} g(z) = {activation.expr}    affine: {'yes' if activation.is_affine else 'no'}")
+    written.append(plots.activations_figure(figures / "activations.png"))
+
+    _section(say, "6. All activations linear: a linear model",
+             "With g(z) = z everywhere the 3-4-1 network is f(x) = w'·x, whatever its hidden layer.")
+    result = collapse(Network([3, 4, 1], activation="linear", bias=False))
+    for line in result.definitions():
+        say(pretty(line.lhs) + " = " + pretty(line.rhs))
+    say(f"verified: {result.verify().method}")
+    try:
+        collapse(Network([2, 2, 1], activation="sigmoid"))
+    except NotCollapsible as error:
+        witness = error.witness
+        say("a sigmoid network does not collapse: with exact weights, "
+            f"x = {witness.x}, y = {witness.y}: f(x + y) + f(0) − f(x) − f(y) ≈ {witness.difference.evalf(8)} ≠ 0")
+
+    docs = documents.generate()
+    docs.append(documents.index(docs))
+    written += documents.write(docs, out / "derivations")
+    if pdf is None:
+        pdf = shutil.which("pdflatex") is not None
+    if pdf:
+        written += [documents.compile_pdf(path) for path in list(written) if path.suffix == ".tex"]
+    index = out / "index.md"
+    documents.write_text_atomic(index, _index(out, written))
+    written.append(index)
+    return written
+
+
+def _index(out: Path, written: list[Path]) -> str:
+    lines = ["# symnn tour", "", "What `symnn tour` wrote. Regenerate with `symnn tour --out DIR`.", ""]
+    for heading, folder in (("Figures", "figures"), ("Derivations", "derivations")):
+        lines += [f"## {heading}", ""]
+        for path in sorted(p for p in written if p.parent.name == folder):
+            relative = path.relative_to(out).as_posix()
+            lines.append(f"- ![{path.stem}]({relative})" if path.suffix == ".png" else f"- [{path.name}]({relative})")
+        lines.append("")
+    return "\n".join(lines)

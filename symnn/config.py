@@ -1,0 +1,107 @@
+"""One frozen record of symnn's limits and options, scoped with ``with symnn.settings(...)``.
+
+The values live in a ``contextvars.ContextVar``, so a change made inside a
+``with`` block is seen only there (and in the thread or task that made it), and
+is undone on leaving it, even after an error. Unknown names are refused with the
+list of valid ones.
+
+>>> from symnn.config import current, settings
+>>> current().terms
+5000000
+>>> with settings(terms=10):
+...     current().terms
+10
+"""
+
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
+from typing import Callable, Iterable, Iterator, Optional
+
+from symnn.errors import InvalidArgumentError, UnknownSettingError
+
+# progress(iterable, total, description) -> iterable; None draws nothing
+Progress = Callable[[Iterable, int, str], Iterable]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every limit and threshold symnn uses, with the reason for its default."""
+
+    # Size guards (ExpressionTooLarge beyond these)
+    terms: int = 5_000_000  # products or leaves an explicit (nested) expression may have
+    expanded: int = 200_000  # monomials a full SymPy expand may produce (about a second per 100 000)
+    latex_nodes: int = 200_000  # nodes of an expression symnn.latex / symnn.pretty will print
+    # Printing: above this many parameters a network prints in block form, not unit by unit
+    elementwise_parameters: int = 200
+    # Proofs print their elementwise steps only for networks this small (and this many outputs)
+    proof_parameters: int = 60
+    proof_outputs: int = 3
+    # Checking: above this many parameters collapse/merge verify at random points, not symbolically
+    symbolic_verify_parameters: int = 200
+    symbolic_nodes: int = 600  # expressions larger than this are checked at points, not by simplify
+    random_points: int = 4
+    numeric_digits: int = 60  # precision of a check that cannot be exact
+    tolerance_digits: int = 50  # |difference| ≤ 10^-tolerance_digits counts as zero at numeric_digits
+    witness_tries: int = 60
+    witness_full_parameters: int = 2000  # above: the non-collapse witness uses one path through the network
+    # Facts about a user's g (range, affinity) give up after this long and become "unknown"
+    fact_seconds: float = 1.0
+    # Long work calls this with (iterable, total, description); None: no progress display
+    progress: Optional[Progress] = None
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "progress":
+                if value is not None and not callable(value):
+                    raise InvalidArgumentError(f"setting progress must be a callable or None, not {value!r}")
+            elif f.name == "fact_seconds":
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                    raise InvalidArgumentError(f"setting fact_seconds must be a positive number, not {value!r}")
+            elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InvalidArgumentError(f"setting {f.name} must be a positive integer, not {value!r}")
+
+
+NAMES = tuple(f.name for f in fields(Settings))
+_CURRENT: contextvars.ContextVar[Settings] = contextvars.ContextVar("symnn_settings", default=Settings())
+
+
+def current_settings() -> Settings:
+    """The settings in force here (``symnn.current_settings()``)."""
+    return _CURRENT.get()
+
+
+def current() -> Settings:
+    """The settings in force here."""
+    return _CURRENT.get()
+
+
+def check_names(names: Iterable[str], valid: Iterable[str], what: str) -> None:
+    """Refuse unknown option names, listing the valid ones (used for settings and printer options)."""
+    valid = list(valid)
+    unknown = [name for name in names if name not in valid]
+    if unknown:
+        raise UnknownSettingError(f"unknown {what} {', '.join(map(repr, unknown))}; valid: {', '.join(valid)}")
+
+
+@contextmanager
+def settings(**changes) -> Iterator[Settings]:
+    """Change settings for the ``with`` block: ``with symnn.settings(terms=10**8): ...``."""
+    check_names(changes, NAMES, "setting")
+    token = _CURRENT.set(replace(current(), **changes))
+    try:
+        yield _CURRENT.get()
+    finally:
+        _CURRENT.reset(token)
+
+
+def report_progress(iterable: Iterable, total: int, description: str, progress: Progress | None = None,
+                    large: bool = True) -> Iterable:
+    """``iterable`` passed through the caller's progress callback (or the settings' one) when the work is large."""
+    callback = progress if progress is not None else current().progress
+    if callback is None or not large:
+        return iterable
+    return callback(iterable, total, description)

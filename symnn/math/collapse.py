@@ -1,0 +1,168 @@
+"""Collapse of all-affine networks to one linear model w'·x + b', with proof, and why others do not collapse.
+
+With affine g^{[j]}(z) = s_j z + t_j the network is
+f(x) = (A_1 ⋯ A_L)^T x + Σ_j (A_{j+1} ⋯ A_L)^T c_j — the lecture's "Linear model!"
+(see symnn.math.affine). For any other network ``collapse`` raises NotCollapsible
+with an exact counterexample (symnn.math.witness).
+"""
+
+from __future__ import annotations
+
+import random
+from functools import cached_property
+
+from sympy import Add, Eq, Expr, Matrix, MatrixExpr, Mul, S
+
+from symnn.core import notation
+from symnn.core.network import Network
+from symnn.core.printing import Shows
+from symnn.errors import InvalidArgumentError, NotCollapsible
+from symnn.math import exact
+from symnn.math.affine import Composition, block_identity, require_affine
+from symnn.math.derivation import Derivation
+from symnn.math.equality import Check, check_equal, points_method, vanishes
+from symnn.math.proofs import collapse_proof
+from symnn.math.witness import Witness, find_witness
+from symnn.config import Progress, current
+
+__all__ = ["Collapse", "NotCollapsible", "Witness", "block_identity", "collapse", "find_witness"]
+
+
+class Collapse(Shows):
+    """An all-affine network as one linear model: f(x) = W'^T x + b'.
+
+    W' is built column by column on demand: ``weights`` and ``definitions(i)`` need
+    only output i's n_0 entries.
+    """
+
+    def __init__(self, network: Network, progress: Progress | None = None):
+        self.network = network
+        self._composition = Composition(list(network.layers), progress)
+        self._bias = self._composition.bias
+
+    @property
+    def n_outputs(self) -> int:
+        return self.network.sizes[-1]
+
+    def _check_output(self, i) -> int:
+        if isinstance(i, bool) or not isinstance(i, int) or not 1 <= i <= self.n_outputs:
+            raise InvalidArgumentError(f"output index i must be an integer from 1 to {self.n_outputs}, not {i!r}")
+        return i
+
+    def column(self, i: int = 1) -> list[Expr]:
+        """w'_{1i}, …, w'_{n_0 i}: the weights of output i, written in the network's weights."""
+        return self._composition.column(self._check_output(i))
+
+    @property
+    def W(self) -> Matrix:
+        """W' = W^{[1]} W^{[2]} ⋯ W^{[L]} (times the activations' scales), n_0 × n_L."""
+        return Matrix(self._composition.matrix())
+
+    @property
+    def b(self) -> Matrix | None:
+        """b' as an n_L × 1 column, or None when it is identically zero (a bias-free linear network)."""
+        if all(entry == 0 for entry in self._bias):
+            return None
+        return Matrix(self._bias)
+
+    def _require_one_output(self, what: str) -> None:
+        if self.n_outputs != 1:
+            raise InvalidArgumentError(f"the network has {self.n_outputs} outputs: use .W and .b "
+                                       f"(or .column(i)) instead of .{what}")
+
+    @property
+    def weights(self) -> list[Expr]:
+        """w'_1, …, w'_{n_0} for a one-output network, in input order."""
+        self._require_one_output("weights")
+        return self.column(1)
+
+    @property
+    def bias(self) -> Expr | None:
+        """b' for a one-output network, or None when it is identically zero."""
+        self._require_one_output("bias")
+        return None if self.b is None else self._bias[0]
+
+    def symbols(self, output: int = 1) -> tuple[list, Expr | None]:
+        """The names w'_k (w'_{ki} with several outputs) and b' of the collapsed model."""
+        several = self.n_outputs > 1
+        ws = [notation.w_prime(k, output if several else None) for k in range(1, self.network.sizes[0] + 1)]
+        bp = None if self.b is None else notation.b_prime(output if several else None)
+        return ws, bp
+
+    def model(self, output: int = 1) -> Expr:
+        """The linear model in its own names: w'_1 x_1 + … + w'_n x_n + b'."""
+        ws, bp = self.symbols(self._check_output(output))
+        terms = [Mul(w, x) for w, x in zip(ws, self.network.inputs())]
+        return Add(*terms, bp if bp is not None else S.Zero)
+
+    def explicit_model(self, output: int = 1) -> Expr:
+        """The linear model with w' and b' written out in the network's weights."""
+        column = self.column(output)
+        return Add(*[Mul(w, x) for w, x in zip(column, self.network.inputs())], self._bias[output - 1])
+
+    def definitions(self, output: int = 1) -> list[Eq]:
+        """w'_k = …, b' = … as equations."""
+        ws, bp = self.symbols(self._check_output(output))
+        lines = [Eq(w, entry, evaluate=False) for w, entry in zip(ws, self.column(output))]
+        if bp is not None:
+            lines.append(Eq(bp, self._bias[output - 1], evaluate=False))
+        return lines
+
+    def block_identity(self, symbolic: bool = True) -> tuple[MatrixExpr, MatrixExpr]:
+        """(lhs, rhs): the layers nested in block form, and (W^{[1]}⋯W^{[L]})^T x + b' in block form."""
+        return block_identity(self.network, symbolic)
+
+    def verify(self, seed: int = 0, points: int = 3) -> Check:
+        """Network output − (w'·x + b') is 0: symbolically where affordable, else exactly at random rational points."""
+        net = self.network
+        if net.n_params <= current().symbolic_verify_parameters:
+            for i in range(1, self.n_outputs + 1):
+                check = check_equal(net.output(i), self.explicit_model(i), seed=seed)
+                if not check.holds:
+                    return check
+            return Check(True, "symbolic expansion of the network output")
+        return self._verify_at_points(seed, points)
+
+    def _verify_at_points(self, seed: int, points: int) -> Check:
+        rng = random.Random(seed)
+        net, exactly = self.network, True
+        matrix = self._composition.matrix()
+        for _ in range(points):
+            values = exact.random_values(net, rng)
+            x = exact.random_point(net.sizes[0], rng)
+            for i, target in enumerate(exact.forward(net, values, x)):
+                column = [row[i].xreplace(values) for row in matrix]
+                got = Add(*[Mul(w, xk) for w, xk in zip(column, x)], self._bias[i].xreplace(values))
+                zero, decided_exactly = vanishes(got - target)
+                exactly = exactly and decided_exactly
+                if not zero:
+                    return Check(False, points_method(points, decided_exactly), f"output {i + 1} differs")
+        return Check(True, points_method(points, exactly))
+
+    @cached_property
+    def proof(self) -> Derivation:
+        """The collapse as a checked derivation: block form for every size, elementwise where it fits."""
+        return collapse_proof(self)
+
+    def display_pairs(self) -> list[tuple]:
+        return [(line.lhs, line.rhs) for line in self.definitions()]
+
+    def __repr__(self) -> str:
+        return f"Collapse({self.network!r} → linear model in {self.network.sizes[0]} inputs)"
+
+
+def collapse(network: Network, progress: Progress | None = None) -> Collapse:
+    """Collapse an all-affine network to f(x) = w'·x + b'; raise NotCollapsible with a witness otherwise.
+
+    >>> from symnn import Network
+    >>> result = collapse(Network([3, 4, 1], activation="linear", bias=False))
+    >>> result.weights[0]
+    w11[1]*w11[2] + w12[1]*w21[2] + w13[1]*w31[2] + w14[1]*w41[2]
+    """
+    if not isinstance(network, Network):
+        raise InvalidArgumentError(f"collapse() takes a symnn Network, not {type(network).__name__}")
+    try:
+        require_affine(network.layers)
+    except NotCollapsible as error:
+        raise NotCollapsible(str(error), find_witness(network)) from None
+    return Collapse(network, progress)

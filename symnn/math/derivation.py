@@ -1,0 +1,190 @@
+"""Derivation: a titled, ordered list of steps, each lhs = rhs with a reason, each verified by symnn.
+
+A step is data (SymPy objects and a sentence); the layout as LaTeX, Markdown or
+terminal text is symnn.render.derivation's, which these methods call.
+``verify()`` checks every step and says for each how it was checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sympy import Basic, Float, MatrixBase, Sum, Symbol
+
+from symnn.core.printing import Shows
+from symnn.errors import InvalidArgumentError, VerificationFailed
+from symnn.math.equality import Check, check_approximately, check_equal, check_equivalent
+from symnn.render.derivation import (
+    APPROX,
+    DEFINES,
+    EQUALS,
+    IFF,
+    RELATIONS,
+    derivation_document,
+    derivation_latex,
+    derivation_markdown,
+    derivation_text,
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line: ``lhs relation rhs`` because ``reason``.
+
+    relation is ``"="`` (checked), ``":="`` (a definition: later steps are
+    checked with lhs replaced by rhs), ``"iff"`` (two conditions on ``variable``
+    with the same solutions) or ``"approx"`` (rhs a decimal within ``tolerance``).
+    ``order="none"`` prints sums in the order they were built (for shown arithmetic).
+    """
+
+    lhs: Any
+    rhs: Any
+    reason: str
+    relation: str = EQUALS
+    variable: Symbol | None = None
+    tolerance: Any = None
+    order: str | None = None
+
+    def __post_init__(self):
+        if self.relation not in RELATIONS:
+            raise InvalidArgumentError(f"step relation must be one of {RELATIONS}, not {self.relation!r}")
+        if self.relation == IFF and self.variable is None:
+            raise InvalidArgumentError("an 'iff' step needs the variable its conditions are about")
+        if self.relation == APPROX and not isinstance(self.rhs, Float):
+            raise InvalidArgumentError("an 'approx' step needs a decimal (sympy Float) on the right")
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """How one step was checked."""
+
+    number: int
+    step: Step
+    check: Check
+
+    @property
+    def holds(self) -> bool:
+        return self.check.holds
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The per-step record of ``Derivation.verify()``."""
+
+    title: str
+    steps: tuple[StepCheck, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(s.holds for s in self.steps)
+
+    @property
+    def failures(self) -> list[StepCheck]:
+        return [s for s in self.steps if not s.holds]
+
+    def raise_if_failed(self) -> "Verification":
+        if not self.ok:
+            first = self.failures[0]
+            raise VerificationFailed(
+                f"{self.title}: step {first.number} ({first.step.reason}) does not hold: {first.check.detail}"
+            )
+        return self
+
+    def summary(self) -> list[str]:
+        """One line per step: its number, whether it holds, and how that was decided."""
+        return [f"step {s.number}: {'holds' if s.holds else 'FAILS'} — {s.check.method}" for s in self.steps]
+
+    def __str__(self) -> str:
+        head = f"{self.title}: {'verified' if self.ok else 'NOT verified'}"
+        return "\n".join([head, *("  " + line for line in self.summary())])
+
+
+@dataclass
+class Derivation(Shows):
+    """A titled list of steps with an introduction and a conclusion in words."""
+
+    title: str
+    steps: list[Step] = field(default_factory=list)
+    intro: str = ""
+    conclusion: str = ""
+    given: dict = field(default_factory=dict)
+    seed: int = 0
+    diagram: Any = None  # a small Network drawn (TikZ) at the top of the document
+
+    def step(self, lhs, rhs, reason: str, **options) -> "Derivation":
+        """Append a step and return self, so steps read top to bottom."""
+        self.steps.append(Step(lhs, rhs, reason, **options))
+        return self
+
+    def define(self, lhs, rhs, reason: str = "definition", **options) -> "Derivation":
+        return self.step(lhs, rhs, reason, relation=DEFINES, **options)
+
+    def verify(self) -> Verification:
+        """Check every step in order, with the given values and the definitions made so far substituted in."""
+        definitions: dict = dict(self.given)
+        results = []
+        for number, step in enumerate(self.steps, start=1):
+            lhs, rhs = substitute(step.lhs, definitions), substitute(step.rhs, definitions)
+            if step.relation == DEFINES:
+                check = Check(True, "definition")
+                definitions[step.lhs] = rhs
+            elif step.relation == IFF:
+                check = check_equivalent(lhs, rhs, step.variable)
+            elif step.relation == APPROX:
+                check = check_approximately(lhs, rhs, step.tolerance or _half_last_digit(step.rhs))
+            else:
+                check = check_equal(lhs, rhs, seed=self.seed + number)
+            results.append(StepCheck(number, step, check))
+        return Verification(self.title, tuple(results))
+
+    # renderings; the layout is symnn.render.derivation's
+    def latex(self) -> str:
+        """The steps as a LaTeX ``align*`` block, each with its reason."""
+        return derivation_latex(self)
+
+    def document(self) -> str:
+        """A standalone LaTeX article: the steps, and how symnn checked each one."""
+        report = self.verify()
+        return derivation_document(self, report.summary(), report.ok)
+
+    def text(self) -> str:
+        """Unicode math for a terminal."""
+        return derivation_text(self)
+
+    def markdown(self) -> str:
+        """Markdown with one $$ … $$ block per step."""
+        return derivation_markdown(self)
+
+    def show_latex(self, printer) -> str:
+        return derivation_latex(self, environment="aligned")
+
+    def show_pretty(self, printer) -> str:
+        return derivation_text(self)
+
+    def _repr_latex_(self) -> str:
+        return "$$" + derivation_latex(self, environment="aligned") + "$$"
+
+    def __repr__(self) -> str:
+        return f"Derivation({self.title!r}, {len(self.steps)} steps)"
+
+
+def substitute(expr, definitions: dict):
+    """Replace defined symbols (and matrices) by their definitions until nothing changes."""
+    if not definitions or not isinstance(expr, (Basic, MatrixBase)):
+        return expr
+    for _ in range(len(definitions) + 1):
+        replaced = expr.xreplace(definitions)
+        if isinstance(replaced, Basic) and replaced.has(Sum):
+            # a defined a_j inside Σ_j only appears once the sum is written out
+            replaced = replaced.doit()
+        if replaced == expr:
+            break
+        expr = replaced
+    return expr
+
+
+def _half_last_digit(value: Float):
+    text = str(value)
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return Float(5) * Float(10) ** (-(decimals + 1))

@@ -1,0 +1,152 @@
+"""Compile a Network to NumPy: per layer a matrix product plus the activation lambdified from its SymPy form.
+
+Layer j on a batch: Z^{[j]} = A^{[j−1]} W^{[j]} + b^{[j]} (rows are samples, so this
+is the lecture's z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]} for every sample at once),
+A^{[j]} = g^{[j]}(Z^{[j]}). The whole network is never expanded into one expression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from sympy import Expr, Function, exp, lambdify, log, simplify
+from sympy.codegen.numpy_nodes import logaddexp
+
+from symnn.core.activations import ACTIVATIONS, Activation, z
+from symnn.errors import InvalidArgumentError
+from symnn.core.network import Network
+from symnn.errors import BadNumbersError
+from symnn.numeric.params import Params, as_batch
+
+class stable_sigmoid(Function):  # noqa: N801 — a SymPy function head, named like sympy's own
+    """σ(z) = 1/(1 + e^{−z}) as one SymPy head, so lambdify can hand it to a stable NumPy routine."""
+
+    nargs = 1
+
+    def _eval_rewrite_as_exp(self, arg, **kwargs):
+        return 1 / (1 + exp(-arg))
+
+
+def _numpy_sigmoid(values: np.ndarray) -> np.ndarray:
+    # 1/(1 + e^{−z}) where e^{−z} cannot overflow, in place (as fast as the naive formula);
+    # below that, 1 + e^{z} rounds to 1, so σ(z) = e^{z}/(1 + e^{z}) is e^{z} to the last bit.
+    limit = np.log(np.finfo(values.dtype).max) - 1  # 708.4 for float64, 87.7 for float32
+    out = np.maximum(values, -limit)
+    np.negative(out, out=out)
+    np.exp(out, out=out)
+    out += 1
+    np.reciprocal(out, out=out)
+    low = values < -limit
+    if low.any():
+        out[low] = np.exp(values[low])
+    return out
+
+
+# SymPy heads → NumPy routines, for the heads NumPy has no stable routine of its own.
+NUMPY_IMPLEMENTATIONS = {"stable_sigmoid": _numpy_sigmoid}
+
+# Stable rewrites of g(z) for floating point: no overflow and no RuntimeWarning for
+# |z| up to 1e4. Each is checked equal to the activation's SymPy expression below.
+STABLE_FORMS: dict[str, Expr] = {
+    "sigmoid": stable_sigmoid(z),
+    "softplus": logaddexp(0, z),  # log(1 + e^{z})
+}
+DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+def stable_expression(activation: Activation) -> Expr:
+    """The expression lambdify turns into NumPy: the stable rewrite where one exists, else g(z) itself."""
+    return STABLE_FORMS.get(activation.name, activation.expr)
+
+
+def numpy_activation(activation: Activation) -> Callable[[np.ndarray], np.ndarray]:
+    """g as an elementwise NumPy function, lambdified from its (stable) SymPy expression."""
+    function = lambdify(z, stable_expression(activation), modules=[NUMPY_IMPLEMENTATIONS, "numpy"])
+
+    def apply(values: np.ndarray) -> np.ndarray:
+        out = function(values)
+        # a constant g (or one piece of a Piecewise) can come back as a scalar
+        return np.broadcast_to(np.asarray(out, dtype=values.dtype), values.shape)
+
+    return apply
+
+
+def _check_stable_forms() -> None:
+    for name, stable in STABLE_FORMS.items():
+        plain = ACTIVATIONS[name]().expr
+        if simplify(stable.rewrite(exp).rewrite(log) - plain.rewrite(exp)) != 0:
+            raise RuntimeError(f"the stable NumPy form of {name} is not equal to g(z)")
+        heads = {type(f).__name__ for f in stable.atoms(Function)}
+        if not heads <= set(NUMPY_IMPLEMENTATIONS) | {"logaddexp", "exp", "log", "tanh"}:
+            raise RuntimeError(f"the stable form of {name} uses a head without a NumPy routine: {heads}")
+
+
+_check_stable_forms()
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Every layer's Z and A of one forward pass (A[0] is the input), for backpropagation."""
+
+    Z: list
+    A: list
+
+
+class CompiledNetwork:
+    """``f(X, params)`` for a batch X of shape (N, n_0), giving (N, n_L).
+
+    >>> import numpy as np
+    >>> from symnn import Network
+    >>> net = Network([2, 1], activation="sigmoid")
+    >>> f = compile(net)
+    >>> f(np.array([[1.0, 2.0]]), Params.from_arrays([np.array([[0.5], [-0.25]])], [np.array([0.0])]))
+    array([[0.5]])
+    """
+
+    def __init__(self, network: Network, dtype: str = "float64", allow_nonfinite: bool = False):
+        if dtype not in DTYPES:
+            raise InvalidArgumentError(f"dtype must be one of {sorted(DTYPES)}, not {dtype!r}")
+        self.network = network
+        self.allow_nonfinite = allow_nonfinite
+        self.dtype = DTYPES[dtype]
+        self.activations = [numpy_activation(layer.activation) for layer in network.layers]
+
+    def __call__(self, X, params: Params) -> np.ndarray:
+        return self.trace(X, params).A[-1]
+
+    def trace(self, X, params: Params) -> Trace:
+        """The forward pass keeping every layer's Z and A."""
+        params.check(self.network)
+        A = as_batch(X, self.network.sizes[0], self.dtype, allow_nonfinite=True)
+        Zs, As = [], [A]
+        for j, g in enumerate(self.activations, start=1):
+            with np.errstate(invalid="ignore", over="ignore"):  # non-finite z is checked and reported below
+                Z = A @ params.W(j).astype(self.dtype, copy=False)
+                Z += params.b(j).astype(self.dtype, copy=False)  # in place: one N × n_j array fewer
+            if j == 1 and not self.allow_nonfinite:
+                self._check_finite(X, Z)
+            A = g(Z)
+            Zs.append(Z)
+            As.append(A)
+        return Trace(Zs, As)
+
+    def _check_finite(self, X, Z: np.ndarray) -> None:
+        # A NaN or ±inf input makes its whole row of z^{[1]} non-finite (x·0 is NaN for x = ±inf),
+        # so checking Z (n_1 wide) finds it at a fraction of the cost of checking X (n_0 wide).
+        if Z.size and not np.isfinite(Z).all():
+            as_batch(X, self.network.sizes[0], self.dtype)  # raises, naming the inputs, if they are to blame
+            raise BadNumbersError("z^[1] overflowed: the inputs or the weights are too large for "
+                                  f"{np.dtype(self.dtype).name}")
+
+    def __repr__(self) -> str:
+        return f"compiled {self.network!r} ({np.dtype(self.dtype).name})"
+
+
+def compile(network: Network, dtype: str = "float64", allow_nonfinite: bool = False) -> CompiledNetwork:  # noqa: A001
+    """Compile ``network`` to a NumPy function f(X, params) → (N, n_L) (the public name is symnn.compile).
+
+    NaN or infinite inputs raise BadNumbersError unless ``allow_nonfinite`` is set.
+    """
+    return CompiledNetwork(network, dtype, allow_nonfinite)

@@ -1,0 +1,137 @@
+"""Numeric results cross-checked against the exact symbolic form of the same network.
+
+The check evaluates each layer's SymPy expressions z_i^{[j]} = Σ_k w_{ki} a_k + b_i
+and g^{[j]} — not the compiled NumPy path — exactly with rationals when every
+activation is piecewise rational (linear, ReLU, step, leaky ReLU, …), with mpmath
+at ``digits`` digits otherwise. Every float is an exact rational, so the exact
+mode checks the float computation against the true value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+from sympy import Piecewise, Rational, lambdify
+
+from symnn.core.activations import Activation, pieces, z
+from symnn.core.network import Network
+from symnn.numeric.compile import compile as compile_network
+from symnn.numeric.params import Params, as_batch
+from symnn.progress import progress
+
+DEFAULT_DIGITS = 40
+
+
+def is_piecewise_rational(activation: Activation) -> bool:
+    """True when every piece of g is a rational function of z (so exact rational arithmetic applies)."""
+    expr = activation.expr.rewrite(Piecewise)
+    return all(piece.is_rational_function(z) for piece in pieces(expr))
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """Largest absolute and relative difference per output between the compiled and the symbolic values."""
+
+    mode: str
+    samples: int
+    max_abs: tuple[float, ...]
+    max_rel: tuple[float, ...]
+
+    def ok(self, rtol: float = 1e-12, atol: float = 0.0) -> bool:
+        return all(r <= rtol or a <= atol for a, r in zip(self.max_abs, self.max_rel))
+
+    def __str__(self) -> str:
+        worst_abs = max(self.max_abs, default=0.0)
+        worst_rel = max(self.max_rel, default=0.0)
+        return (f"cross-check ({self.mode}, {self.samples} samples): "
+                f"max |Δ| = {worst_abs:.3g}, max relative Δ = {worst_rel:.3g}")
+
+
+class SymbolicEvaluator:
+    """Evaluates a network layer by layer from its SymPy expressions, exactly or with mpmath."""
+
+    def __init__(self, network: Network, params: Params, digits: int = DEFAULT_DIGITS, exact: bool | None = None):
+        self.network = network
+        # exact=True may be asked for when only z^{[L]} is needed and the layers below are piecewise rational
+        self.exact = all(is_piecewise_rational(layer.activation) for layer in network.layers) if exact is None else exact
+        self.digits = digits
+        values = params.to_substitution(network, exact=True)
+        self._layers = []
+        for layer in network.layers:
+            # each unit's z as a function of the layer's inputs and parameters, from the SymPy expression
+            layer_params = layer.params()
+            zs = [layer.z(i) for i in range(1, layer.n_out + 1)]
+            z_function = lambdify(layer.inputs() + layer_params, zs, modules="mpmath")
+            numbers = [self._from_rational(values[p]) for p in layer_params]
+            self._layers.append((z_function, numbers, self._activation(layer.activation)))
+
+    def _activation(self, activation: Activation):
+        if self.exact:
+            # SymPy evaluates g at a rational exactly (constants such as 1/100 stay rational)
+            def exact_g(value: Fraction) -> Fraction:
+                result = activation.expr.xreplace({z: Rational(value.numerator, value.denominator)})
+                return Fraction(int(result.p), int(result.q))
+            return exact_g
+        return lambdify(z, activation.expr, modules="mpmath")
+
+    def _from_rational(self, value: Rational):
+        return Fraction(int(value.p), int(value.q)) if self.exact else mpmath.mpf(int(value.p)) / int(value.q)
+
+    @property
+    def mode(self) -> str:
+        return "exact rationals" if self.exact else f"mpmath, {self.digits} digits"
+
+    def evaluate(self, x, pre_activation: bool = False) -> list:
+        """a^{[L]} (or z^{[L]} with ``pre_activation``) at one input row, as Fractions or mpmath numbers."""
+        with mpmath.workdps(self.digits):
+            a = [Fraction(float(v)) if self.exact else mpmath.mpf(float(v)) for v in x]
+            last = len(self._layers) - 1
+            for number, (z_function, numbers, g) in enumerate(self._layers):
+                zs = z_function(*a, *numbers)
+                if pre_activation and number == last:
+                    return list(zs)
+                a = [g(value) for value in zs]
+            return list(a)
+
+
+def prediction_agreement(network: Network, params: Params, X) -> tuple[int, int, str]:
+    """How many of the classifier's predictions (σ(z^{[L]}) ≥ 1/2) agree with the sign of the symbolic z^{[L]}.
+
+    z ≥ 0 ⇔ σ(z) ≥ 1/2 (the decision rule), so the symbolic side needs only z: exact
+    rationals for a single neuron (and any network whose hidden layers are piecewise
+    rational), mpmath otherwise. Returns (agreeing, total, mode).
+    """
+    batch = as_batch(X, network.sizes[0])
+    numeric = compile_network(network)(batch, params) >= 0.5
+    exact_hidden = all(is_piecewise_rational(layer.activation) for layer in network.layers[:-1])
+    evaluator = SymbolicEvaluator(network, params, exact=exact_hidden)
+    agreeing = 0
+    for row, predicted in zip(batch, numeric):
+        zs = evaluator.evaluate(row, pre_activation=True)
+        agreeing += all((value >= 0) == bool(p) for value, p in zip(zs, predicted))
+    return agreeing, len(batch), evaluator.mode
+
+
+def crosscheck(network: Network, params: Params, X, digits: int = DEFAULT_DIGITS, dtype: str = "float64") -> CrossCheck:
+    """Compare ``symnn.compile(network)(X, params)`` with the symbolic evaluation, sample by sample."""
+    batch = as_batch(X, network.sizes[0])
+    numeric = compile_network(network, dtype)(batch, params)
+    evaluator = SymbolicEvaluator(network, params, digits)
+    n_out = network.sizes[-1]
+    max_abs, max_rel = [0.0] * n_out, [0.0] * n_out
+    rows = progress(zip(batch, numeric), total=len(batch), description="cross-check",
+                    enabled=None if len(batch) * network.n_params > 10_000_000 else False)
+    for row, got in rows:
+        for i, (want, value) in enumerate(zip(evaluator.evaluate(row), got)):
+            if evaluator.exact:
+                difference, size = abs(want - Fraction(float(value))), abs(want)
+            else:
+                with mpmath.workdps(digits):
+                    difference, size = abs(want - mpmath.mpf(float(value))), abs(want)
+            max_abs[i] = max(max_abs[i], float(difference))
+            max_rel[i] = max(max_rel[i], float(difference / size) if size else float(difference))
+    return CrossCheck(evaluator.mode, len(batch), tuple(max_abs), tuple(max_rel))
+
+

@@ -1,0 +1,97 @@
+"""Training by gradient descent whose gradients are SymPy's backpropagation formulas, compiled to NumPy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from symnn.errors import InvalidArgumentError
+from symnn.numeric.gradients import CompiledGradient
+from symnn.core.network import Network
+from symnn.numeric.compile import compile as compile_network
+from symnn.numeric.params import BadNumbersError, Params, as_batch
+from symnn.progress import progress
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """The mean loss over the training set after an epoch, and the accuracy for a classifier."""
+
+    epoch: int
+    loss: float
+    accuracy: float | None
+
+
+@dataclass
+class TrainResult:
+    """What ``train`` returns: the trained ``params`` and the per-epoch ``history``."""
+
+    network: Network
+    params: Params
+    history: list[EpochRecord] = field(default_factory=list)
+
+    @property
+    def final_loss(self) -> float:
+        return self.history[-1].loss if self.history else float("nan")
+
+
+def predict_classes(probabilities: np.ndarray) -> np.ndarray:
+    """Class 1 where σ(z) ≥ 1/2 (⇔ z ≥ 0, the decision rule), else 0."""
+    return (probabilities >= 0.5).astype(int)
+
+
+def _targets(y, n: int, width: int) -> np.ndarray:
+    targets = np.asarray(y, dtype=np.float64)
+    if targets.size != n * width:
+        raise BadNumbersError(f"targets must hold {n} × {width} values (one per sample and output), got shape {targets.shape}")
+    targets = targets.reshape(n, width)
+    if not np.isfinite(targets).all():
+        raise BadNumbersError("targets contain NaN or infinite values")
+    return targets
+
+
+def train(network: Network, X, y, loss: str = "bce", lr: float = 0.5, epochs: int = 100,
+          batch_size: int | None = None, seed: int | None = 0, params: Params | None = None,
+          show_progress: bool | None = None) -> TrainResult:
+    """Minibatch gradient descent from seeded (or given) parameters; the history records every epoch.
+
+    ``batch_size=None`` uses the whole set each step. A progress bar is drawn on a terminal.
+    """
+    for name, value, low in (("epochs", epochs, 0), ("batch_size", 1 if batch_size is None else batch_size, 1)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise InvalidArgumentError(f"{name} must be an integer ≥ {low}, not {value!r}")
+    if not (isinstance(lr, (int, float)) and np.isfinite(lr) and lr > 0):
+        raise InvalidArgumentError(f"lr must be a positive number, not {lr!r}")
+    batch = as_batch(X, network.sizes[0])
+    targets = _targets(y, batch.shape[0], network.sizes[-1])
+    if batch.shape[0] == 0:
+        raise BadNumbersError("cannot train on an empty set of samples")
+    compiled = compile_network(network)
+    gradient = CompiledGradient(compiled, loss)
+    current = params if params is not None else Params.random(network, seed=seed)
+    current.check(network)
+    Ws, bs = current.arrays()
+    rng = np.random.default_rng(seed)
+    size = batch_size or batch.shape[0]
+    result = TrainResult(network, current)
+    for epoch in progress(range(1, epochs + 1), total=epochs, description="training", enabled=show_progress):
+        order = rng.permutation(batch.shape[0])
+        for start in range(0, batch.shape[0], size):
+            rows = order[start:start + size]
+            step = gradient(batch[rows], targets[rows], current.with_arrays(Ws, bs))
+            for j in range(len(Ws)):
+                Ws[j] -= lr * step.dW[j]
+                if network.has_bias:
+                    bs[j] -= lr * step.db[j]
+            current = current.with_arrays(Ws, bs)
+        result.history.append(_record(epoch, gradient, compiled, batch, targets, current, loss))
+    result.params = current
+    return result
+
+
+def _record(epoch, gradient, compiled, batch, targets, params, loss) -> EpochRecord:
+    trace = compiled.trace(batch, params)
+    value = gradient.loss_value(trace.A[-1], trace.Z[-1], targets)
+    accuracy = float((predict_classes(trace.A[-1]) == targets).mean()) if loss == "bce" else None
+    return EpochRecord(epoch, value, accuracy)
