@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import capped_subprocess_seconds  # noqa: E402
 
 from symnn import Network, notation  # noqa: E402
-from symnn.checking import check_equal  # noqa: E402
-from symnn.collapse import block_identity, collapse  # noqa: E402
+from symnn.math.equality import check_equal  # noqa: E402
+from symnn.math.collapse import block_identity, collapse  # noqa: E402
 
 BASELINES = {
     # plain SymPy: the whole output expanded, coefficients read off a Poly

@@ -5,7 +5,7 @@ from sympy import (Abs, Max, Piecewise, Rational, Symbol, diff, exp, limit, log,
 
 import symnn
 from symnn import activations
-from symnn.activations import Activation, get, z
+from symnn.core.activations import Activation, get, z
 
 
 def is_zero(expr) -> bool:

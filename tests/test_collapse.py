@@ -9,10 +9,10 @@ from sympy import Add, Mul, Rational
 
 import symnn
 from symnn import Network, notation
-from symnn.activations import Activation, z
-from symnn.checking import check_equal
-from symnn.collapse import NotCollapsible, block_identity, collapse
-from symnn.merge import merge_affine
+from symnn.core.activations import Activation, z
+from symnn.math.equality import check_equal
+from symnn.math.collapse import NotCollapsible, block_identity, collapse
+from symnn.math.merge import merge_affine
 
 
 def test_lecture_341_weights_are_sums_over_hidden_units():
@@ -142,7 +142,7 @@ def mp_forward(net, params, x, activation):
         for i in range(1, layer.n_out + 1):
             total = sum(mpmath.mpf(params[layer.weight(k, i)].p) / params[layer.weight(k, i)].q * a[k - 1]
                         for k in range(1, layer.n_in + 1))
-            bias = params[layer.bias(i)]
+            bias = params[layer.bias_term(i)]
             out.append(activation(total + mpmath.mpf(bias.p) / bias.q))
         a = out
     return a

@@ -5,8 +5,8 @@ from sympy import Float, Rational, exp, sin, cos, symbols
 
 import symnn
 from symnn import notation
-from symnn.derivation import Derivation, Step, VerificationFailed
-from symnn.render import derivation_document, derivation_latex, derivation_markdown, derivation_text, escape_text
+from symnn.math.derivation import Derivation, Step, VerificationFailed
+from symnn.render.derivation import derivation_latex, derivation_markdown, derivation_text, escape_text
 
 t, u = symbols("t u", real=True)
 
@@ -94,7 +94,7 @@ def test_latex_fragment_chains_and_gives_reasons():
 
 
 def test_document_is_standalone_and_lists_checks():
-    text = derivation_document(chain())
+    text = chain().document()
     assert text.startswith("\\documentclass{article}")
     assert "\\usepackage{amsmath,amssymb}" in text
     assert "Intro with 50\\% \\& $x_1$." in text
@@ -120,7 +120,7 @@ def test_escape_text():
 
 def test_tikz_diagram_of_a_small_network():
     from symnn import Network
-    from symnn.tikz import network_tikz
+    from symnn.render.tikz import network_tikz
 
     text = network_tikz(Network([3, 4, 1]))
     assert text.startswith("\\begin{tikzpicture}") and text.endswith("\\end{tikzpicture}")

@@ -5,7 +5,7 @@ import pytest
 
 import symnn
 
-from symnn.classify import classify_digits, weights_image
+from symnn.app.classify import classify_digits, weights_image
 from symnn.data import digits
 
 # The slide's "Image representation", row by row, typed from the lecture.

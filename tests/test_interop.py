@@ -5,7 +5,7 @@ import pytest
 
 import symnn
 from symnn import Params, compile
-from symnn.interop import UnsupportedModelError, network_from_sklearn, network_from_torch
+from symnn.numeric.interop import UnsupportedModelError, network_from_sklearn, network_from_torch
 
 
 def fitted(model_class, y, **options):
@@ -69,7 +69,7 @@ def test_torch_linear_after_linear_and_unsupported_parts():
     torch = pytest.importorskip("torch")
     module = torch.nn.Sequential(torch.nn.Linear(3, 2, bias=False), torch.nn.Linear(2, 1, bias=False))
     net = network_from_torch(module)
-    assert [a.name for a in net.activations] == ["linear", "linear"] and not net.bias
+    assert [a.name for a in net.activations] == ["linear", "linear"] and not net.has_bias
     with pytest.raises(UnsupportedModelError, match="Dropout"):
         Params.from_torch(torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Dropout()))
 
@@ -84,5 +84,5 @@ def test_torch_missing_gives_a_clear_error(monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_torch)
-    with pytest.raises(UnsupportedModelError, match="pip install torch"):
+    with pytest.raises(symnn.MissingDependency, match="pip install torch"):
         Params.from_torch(object())

@@ -97,9 +97,9 @@ def test_neuron_is_logistic_regression():
     neuron = Neuron(3)
     t = neuron.z()
     assert neuron.a() == symnn.activations.get("sigmoid")(t)
-    assert neuron.weights() == Matrix([notation.w(k, 1, 1) for k in (1, 2, 3)])
+    assert neuron.W() == Matrix([notation.w(k, 1, 1) for k in (1, 2, 3)])
     # z = w_1 · x + b_1
-    assert (neuron.weights().T * Matrix(Layer(3, 1).inputs()))[0] + neuron.bias() == t
+    assert (neuron.W().T * Matrix(Layer(3, 1).inputs()))[0] + neuron.b() == t
 
 
 def test_neuron_of_a_layer_answers_like_the_layer():

@@ -10,7 +10,7 @@ from sympy import Rational
 
 import symnn
 from symnn import Network, Params, compile, crosscheck, notation
-from symnn.numeric import stable_expression
+from symnn.numeric.compile import stable_expression
 
 
 def hand_forward(X, Ws, bs, activations):

@@ -14,7 +14,7 @@ from symnn import Network
 pytest.importorskip("matplotlib")
 
 from symnn import plots  # noqa: E402
-from symnn.classify import classify_digits, weights_image  # noqa: E402
+from symnn.app.classify import classify_digits, weights_image  # noqa: E402
 from symnn.data import digits  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

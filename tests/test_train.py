@@ -6,8 +6,8 @@ from sympy import Rational, diff, simplify
 
 import symnn
 from symnn import Network, Params, compile, notation, train
-from symnn.gradients import CompiledGradient, LOSSES, Y, neuron_gradient, output_delta
-from symnn.activations import get
+from symnn.numeric.gradients import CompiledGradient, LOSSES, Y, neuron_gradient, output_delta
+from symnn.core.activations import get
 
 
 def test_single_sigmoid_neuron_gradient_is_a_minus_y_times_x():
@@ -62,7 +62,7 @@ def test_compiled_gradient_equals_sympy_diff_of_the_whole_loss(activations, loss
             for i in range(layer.n_out):
                 assert gradient.dW[j - 1][k, i] == pytest.approx(want[layer.weight(k + 1, i + 1)], rel=1e-10, abs=1e-13)
         for i in range(layer.n_out):
-            assert gradient.db[j - 1][i] == pytest.approx(want[layer.bias(i + 1)], rel=1e-10, abs=1e-13)
+            assert gradient.db[j - 1][i] == pytest.approx(want[layer.bias_term(i + 1)], rel=1e-10, abs=1e-13)
 
 
 def test_compiled_gradient_equals_finite_differences():

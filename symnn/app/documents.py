@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from symnn.app import catalog
-from symnn.app.files import write_text_atomic
+from symnn.app.files import write_bytes_atomic, write_text_atomic
 from symnn.errors import DocumentError
 from symnn.progress import progress
 

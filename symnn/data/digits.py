@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from symnn.errors import InvalidArgumentError, SymnnError
+from symnn.errors import InvalidArgumentError, require
 
 ROWS, COLUMNS = 7, 5
 
@@ -155,11 +155,8 @@ def handwritten() -> DigitSet:
 
     Needs scikit-learn (``pip install 'symnn[data]'``); nothing is downloaded.
     """
-    try:
-        from sklearn.datasets import load_digits
-    except ImportError:
-        raise SymnnError("the handwritten digits need scikit-learn: pip install 'symnn[data]'") from None
-    digits = load_digits()
+    datasets = require("sklearn.datasets", "data", "the handwritten digits")
+    digits = datasets.load_digits()
     keep = digits.target <= 1
     X = np.stack([flatten(resample(picture)) for picture in digits.images[keep]])
     return DigitSet(X, digits.target[keep].astype(np.int64), "handwritten (UCI digits via scikit-learn)")

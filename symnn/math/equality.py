@@ -39,6 +39,7 @@ from sympy.logic.boolalg import Boolean
 
 from symnn.core.activations import explicit
 from symnn.core.guards import node_count
+from symnn.core.parsing import as_expr
 from symnn.config import current
 
 _HYPERBOLIC = (sinh, cosh, tanh, coth)
@@ -123,7 +124,7 @@ def random_rational(rng: random.Random) -> Rational:
 def vanishes(value) -> tuple[bool, bool]:
     """(is zero, decided exactly) for a number: exact for a rational, else to ``numeric_digits`` digits
     within 10^−``tolerance_digits`` (symnn.settings). The one rule every point check uses."""
-    value = as_number(value)
+    value = as_expr(value)
     if value.is_Rational:
         return value == 0, True
     settings = current()
@@ -131,13 +132,6 @@ def vanishes(value) -> tuple[bool, bool]:
     if not number.is_number:
         return False, False
     return bool(Abs(number) <= Rational(1, 10**settings.tolerance_digits)), False
-
-
-def as_number(value):
-    """A SymPy number from a SymPy value, an int or a Fraction."""
-    if isinstance(value, Basic):
-        return value
-    return Rational(value.numerator, value.denominator) if hasattr(value, "numerator") else S(value)
 
 
 def check_at_points(entries: list, seed: int, points: int) -> Check:

@@ -62,7 +62,7 @@ class SymbolicEvaluator:
         for layer in network.layers:
             # each unit's z as a function of the layer's inputs and parameters, from the SymPy expression
             layer_params = layer.params()
-            zs = [layer.z(i) for i in range(1, layer.n_out + 1)]
+            zs = [layer.unit_z(i) for i in range(1, layer.n_out + 1)]
             z_function = lambdify(layer.inputs() + layer_params, zs, modules="mpmath")
             numbers = [self._from_rational(values[p]) for p in layer_params]
             self._layers.append((z_function, numbers, self._activation(layer.activation)))

@@ -145,8 +145,8 @@ def neuron_gradient(network: Network, loss: str = "bce") -> dict:
     a_symbol = layer.a_symbol(1)
     result = {}
     for i in range(1, layer.n_out + 1):
-        total = LOSSES[loss](layer.a(i), Y)
+        total = LOSSES[loss](layer.unit_a(i), Y)
         for p in [layer.weight(k, i) for k in range(1, layer.n_in + 1)] + ([layer.bias_term(i)] if layer.has_bias else []):
-            derivative = diff(total, p).xreplace({layer.a(i): a_symbol})
+            derivative = diff(total, p).xreplace({layer.unit_a(i): a_symbol})
             result[p] = simplify(derivative)
     return result
