@@ -10,12 +10,6 @@ below are loaded on first use, so ``import symnn`` and ``symnn --help`` are fast
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version as _version
-
-try:
-    __version__ = _version("symnn")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
 
 # public name → the module that defines it
 _EXPORTS = {
@@ -63,8 +57,20 @@ _MODULES = {
 __all__ = sorted([*_EXPORTS, *_MODULES, "__version__"])
 
 
+def _installed_version() -> str:
+    # importlib.metadata costs ~20 ms and pulls in the email package: read only when asked for
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("symnn")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
 def __getattr__(name: str):
-    if name in _EXPORTS:
+    if name == "__version__":
+        value = _installed_version()
+    elif name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
     elif name in _MODULES:
         value = importlib.import_module(_MODULES[name])

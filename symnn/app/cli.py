@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from typing import Sequence
 
 from symnn.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, SymnnError
@@ -113,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
+    # imported here, inside main's Ctrl-C handling, and only when a parser is built
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("symnn")
     except PackageNotFoundError:  # running from a source tree that was never installed

@@ -238,6 +238,11 @@ def w(k: Index, i: Index, layer: Index) -> NotationSymbol:
                             _check_index(layer, "layer"), None))
 
 
+def scratch_w(k: int, i: int, layer: int) -> NotationSymbol:
+    """A weight symbol made outside the symbol cache, for self-checks that must leave nothing behind."""
+    return _new_symbol(f"w_{k}_{i}_L{layer}", SymbolInfo("w", (k, i), layer, None))
+
+
 def weight_grid(n_in: int, n_out: int, layer: Index) -> list[list[NotationSymbol]]:
     """All of W^{[j]}: rows k = 1..n_in, columns i = 1..n_out (checked once, made in bulk for big layers)."""
     _check_index(layer, "layer")

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from symnn.core.layer import Layer
 from symnn.core.network import Network
+from symnn.core.printing import Shows
 from symnn.math import exact
 from symnn.math.affine import compose
 from symnn.math.derivation import Derivation
@@ -32,7 +33,7 @@ def affine_runs(network: Network) -> list[list[Layer]]:
 
 
 @dataclass(frozen=True)
-class Merged:
+class Merged(Shows):
     """The smaller network and the values of its parameters in the original network's parameters."""
 
     original: Network
@@ -76,6 +77,17 @@ class Merged:
     def proof(self) -> Derivation:
         """The merge as a checked derivation."""
         return merge_proof(self)
+
+    # The smaller network's parameters reuse the names w_{ki}^{[j]}, so listing them beside the
+    # original ones would read as circular: a Merged shows its proof instead.
+    def show_latex(self, printer) -> str:
+        return self.proof.show_latex(printer)
+
+    def show_pretty(self, printer) -> str:
+        return self.proof.show_pretty(printer)
+
+    def _repr_latex_(self) -> str:
+        return self.proof._repr_latex_()
 
     def __repr__(self) -> str:
         return f"Merged({self.original!r} → {self.network!r})"
