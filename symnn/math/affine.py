@@ -92,6 +92,11 @@ class Composition:
             self._columns[i] = [scaled(self._scale, entry) for entry in entries]
         return self._columns[i]
 
+    @property
+    def built_columns(self) -> tuple[int, ...]:
+        """The outputs whose column of M has been built so far."""
+        return tuple(sorted(self._columns))
+
     def matrix(self, progress: Progress | None = None) -> list[list[Expr]]:
         """M as rows (n_in × n_out), every column built."""
         outputs = report_progress(range(1, self.n_out + 1), self.n_out, "W' columns", progress,

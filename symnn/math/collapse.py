@@ -54,6 +54,11 @@ class Collapse(Shows):
         return self._composition.column(self._check_output(i))
 
     @property
+    def built_outputs(self) -> tuple[int, ...]:
+        """The outputs whose w' have been built so far (W' is built column by column, on demand)."""
+        return self._composition.built_columns
+
+    @property
     def W(self) -> Matrix:
         """W' = W^{[1]} W^{[2]} ⋯ W^{[L]} (times the activations' scales), n_0 × n_L."""
         return Matrix(self._composition.matrix())
