@@ -141,7 +141,7 @@ def _run(argv: Sequence[str] | None) -> int:
         return int(stop.code or 0)
     try:
         commands = importlib.import_module("symnn.app.commands")
-        return getattr(commands, args.run)(args)
+        return commands.run(args.run, args)
     except BrokenPipeError:  # the reader went away (symnn … | head): not an error of ours
         sys.stderr.close()
         return EXIT_OK

@@ -19,7 +19,14 @@ from symnn.core.network import Network
 from symnn.core.printing import latex, pretty
 from symnn.errors import EXIT_FAILURE, EXIT_OK, FailureError, InvalidArgumentError, InvalidSizeError
 from symnn.math.collapse import NotCollapsible, collapse
-from symnn.config import current
+from symnn.progress import terminal_bar
+from symnn.config import current, settings
+
+
+def run(name: str, args) -> int:
+    """Run subcommand ``cmd_<name>`` with progress bars on a terminal for long symbolic work."""
+    with settings(progress=terminal_bar):
+        return globals()[name](args)
 
 
 def cmd_tour(args) -> int:

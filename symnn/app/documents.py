@@ -14,14 +14,11 @@ from pathlib import Path
 
 from symnn.app import catalog
 from symnn.app.files import write_bytes_atomic, write_text_atomic
-from symnn.errors import DocumentError
+from symnn.errors import DocumentError, MissingDependency
 from symnn.progress import progress
 
 INDEX_NAME = "README.md"
-PDFLATEX_INSTALL_HINT = (
-    "pdflatex was not found; install TeX Live, e.g. "
-    "'apt-get install texlive-latex-base texlive-latex-recommended texlive-pictures'"
-)
+PDFLATEX_INSTALL = "apt-get install texlive-latex-base texlive-latex-recommended texlive-pictures"
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,7 @@ def compile_pdf(tex_path: Path) -> Path:
     """Compile ``tex_path`` with pdflatex next to it; the first LaTeX error is the message when it fails."""
     pdflatex = shutil.which("pdflatex")
     if pdflatex is None:
-        raise DocumentError(PDFLATEX_INSTALL_HINT)
+        raise MissingDependency("pdflatex", "compiling derivations to PDF", PDFLATEX_INSTALL)
     with tempfile.TemporaryDirectory() as build:
         result = subprocess.run(
             [pdflatex, "-interaction=nonstopmode", "-halt-on-error", f"-output-directory={build}", str(tex_path)],
