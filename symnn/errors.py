@@ -112,6 +112,10 @@ class MissingDependency(SymnnError, ImportError):
         super().__init__(f"{package} is not installed and is needed for {purpose}; install it with: {install}")
 
 
+# import name → the name pip knows it by
+DISTRIBUTIONS = {"sklearn": "scikit-learn", "torch": "PyTorch"}
+
+
 def require(module: str, extra: str, purpose: str):
     """Import an optional third-party module, or raise MissingDependency naming the extra that provides it."""
     import importlib
@@ -119,5 +123,5 @@ def require(module: str, extra: str, purpose: str):
     try:
         return importlib.import_module(module)
     except ImportError as error:
-        package = module.split(".")[0]
-        raise MissingDependency(package, purpose, f"pip install 'symnn[{extra}]'") from error
+        top = module.split(".")[0]
+        raise MissingDependency(DISTRIBUTIONS.get(top, top), purpose, f"pip install 'symnn[{extra}]'") from error
