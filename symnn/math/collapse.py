@@ -8,7 +8,6 @@ with an exact counterexample (symnn.math.witness).
 
 from __future__ import annotations
 
-import random
 from functools import cached_property
 
 from sympy import Add, Eq, Expr, Matrix, MatrixExpr, Mul, S
@@ -20,7 +19,7 @@ from symnn.errors import InvalidArgumentError, NotCollapsible
 from symnn.math import exact
 from symnn.math.affine import Composition, block_identity, require_affine
 from symnn.math.derivation import Derivation
-from symnn.math.equality import Check, check_equal, points_method, vanishes
+from symnn.math.equality import Check, check_equal
 from symnn.math.proofs import collapse_proof
 from symnn.math.witness import Witness, find_witness
 from symnn.config import Progress, current
@@ -129,20 +128,13 @@ class Collapse(Shows):
         return self._verify_at_points(seed, points)
 
     def _verify_at_points(self, seed: int, points: int) -> Check:
-        rng = random.Random(seed)
-        net, exactly = self.network, True
         matrix = self._composition.matrix()
-        for _ in range(points):
-            values = exact.random_values(net, rng)
-            x = exact.random_point(net.sizes[0], rng)
-            for i, target in enumerate(exact.forward(net, values, x)):
-                column = [row[i].xreplace(values) for row in matrix]
-                got = Add(*[Mul(w, xk) for w, xk in zip(column, x)], self._bias[i].xreplace(values))
-                zero, decided_exactly = vanishes(got - target)
-                exactly = exactly and decided_exactly
-                if not zero:
-                    return Check(False, points_method(points, decided_exactly), f"output {i + 1} differs")
-        return Check(True, points_method(points, exactly))
+
+        def model(values: dict, x: list) -> list:
+            return [Add(*[Mul(row[i].xreplace(values), xk) for row, xk in zip(matrix, x)], bias.xreplace(values))
+                    for i, bias in enumerate(self._bias)]
+
+        return exact.agrees_at_points(self.network, model, seed, points)
 
     @cached_property
     def proof(self) -> Derivation:

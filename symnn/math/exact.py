@@ -9,14 +9,14 @@ networks far too large to expand.
 from __future__ import annotations
 
 import random
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from sympy import Add, Expr, Mul, Rational, S
 
-from symnn.math.equality import random_rational
-from symnn.errors import InvalidArgumentError
 from symnn.core.network import Network
 from symnn.core.parsing import as_expr
+from symnn.errors import InvalidArgumentError
+from symnn.math.equality import Check, points_method, random_rational, vanishes
 
 
 def forward(network: Network, values: Mapping, x: Sequence) -> list[Expr]:
@@ -41,3 +41,23 @@ def random_values(network: Network, rng: random.Random) -> dict:
 
 def random_point(size: int, rng: random.Random) -> list[Rational]:
     return [random_rational(rng) for _ in range(size)]
+
+
+def agrees_at_points(network: Network, other: Callable[[dict, list], list], seed: int, points: int) -> Check:
+    """Does ``other(values, x)`` give the network's exact outputs at ``points`` random rational parameters and inputs?
+
+    Each output's difference goes through the one zero rule (``vanishes``); the check says
+    whether it was decided exactly.
+    """
+    rng = random.Random(seed)
+    exactly = True
+    for _ in range(points):
+        values = random_values(network, rng)
+        x = random_point(network.sizes[0], rng)
+        for i, (want, got) in enumerate(zip(forward(network, values, x), other(values, x)), start=1):
+            zero, decided_exactly = vanishes(got - want)
+            exactly = exactly and decided_exactly
+            if not zero:
+                return Check(False, points_method(points, decided_exactly),
+                             f"output {i} differs by {(got - want).evalf(20)}")
+    return Check(True, points_method(points, exactly))
