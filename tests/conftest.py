@@ -1,0 +1,205 @@
+"""Shared test machinery: subprocesses that cannot outlive their test, the command line run in-process,
+and the session's one run of each slow end-to-end job (the README's main job, ``symnn tour``; one
+generation of the derivation catalog), which several tests then read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+
+# --- subprocesses -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Finished:
+    """What a finished command left: its arguments, exit code, and everything it printed."""
+
+    args: list
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def stderr_lines(self) -> list[str]:
+        return self.stderr.splitlines()
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """Kill ``process`` and everything it started (its own process group), then reap it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):  # the whole group has already ended
+        pass
+    try:
+        process.wait(timeout=30)
+    finally:
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+class Processes:
+    """Starts commands, each in a process group of its own, and kills every group it started on ``close``.
+
+    A test that times out or fails half-way therefore never leaves a ``symnn digits`` (or a
+    pdflatex it started) running behind it.
+    """
+
+    def __init__(self) -> None:
+        self._started: list[subprocess.Popen] = []
+
+    def start(self, args: list, **options) -> subprocess.Popen:
+        process = subprocess.Popen(args, start_new_session=True, **options)
+        self._started.append(process)
+        return process
+
+    def run(self, args: list, *, cwd=None, env=None, timeout: float = 300) -> Finished:
+        """Run to the end (or to ``timeout``, which fails the test) and return what it printed."""
+        process = self.start(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, cwd=cwd, env=env)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        finally:
+            kill_group(process)
+        return Finished(list(args), process.returncode, stdout, stderr)
+
+    def close(self) -> None:
+        for process in self._started:
+            kill_group(process)
+        self._started.clear()
+
+
+@pytest.fixture
+def processes():
+    """Start subprocesses through this; all of them (and their children) are killed when the test ends."""
+    started = Processes()
+    try:
+        yield started
+    finally:
+        started.close()
+
+
+@pytest.fixture(scope="session")
+def session_processes():
+    started = Processes()
+    try:
+        yield started
+    finally:
+        started.close()
+
+
+def find_symnn_script() -> str:
+    """The installed ``symnn`` console script (the README's ``pip install -e`` puts it on PATH)."""
+    found = shutil.which("symnn")
+    if found is None:
+        pytest.fail("the symnn console script is not on PATH: install the package with pip install -e '.[test]'")
+    return found
+
+
+@pytest.fixture(scope="session")
+def symnn_script() -> str:
+    return find_symnn_script()
+
+
+# --- the command line, in-process ---------------------------------------------------------
+
+@pytest.fixture
+def cli(capsys):
+    """``cli("network", "3,4,1")`` runs ``symnn.app.cli.main`` in this process and returns a Finished.
+
+    The entry points themselves (console script, ``python -m symnn``) are run for real once,
+    in tests/test_cli.py; everything else about the command line is checked in-process.
+    """
+    from symnn.app.cli import main
+
+    def run(*args: str) -> Finished:
+        capsys.readouterr()  # forget anything printed before
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return Finished(["symnn", *args], code, out, err)
+
+    return run
+
+
+# --- the README ---------------------------------------------------------------------------
+
+def readme_bash_block(section: str) -> list[str]:
+    """The command lines of the first ```bash block in the README's ``## {section}``."""
+    text = README.read_text(encoding="utf-8")
+    part = text.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)```", part, flags=re.S)
+    assert blocks, f"the README's {section} section has no bash block"
+    return [line.strip() for line in blocks[0].splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def quick_start_commands() -> list[str]:
+    return readme_bash_block("Quick start")
+
+
+# --- the session's one run of each slow job -----------------------------------------------
+
+@dataclass(frozen=True)
+class TourRun:
+    """The README's main job, run once: the command line, the folder it ran in, its output folder and result."""
+
+    command: str
+    cwd: Path
+    out: Path
+    result: Finished
+
+
+@pytest.fixture(scope="session")
+def tour(quick_start_commands, session_processes, tmp_path_factory) -> TourRun:
+    """The README's main job (after its install step), run exactly as the README writes it, in a fresh folder.
+
+    Shared by the README test, the tour tests and the catalog tests (the tour writes every
+    derivation and compiles each with pdflatex when it is installed).
+    """
+    main_job = quick_start_commands[0]
+    command = main_job.split(" && ", 1)[1] if " && " in main_job else main_job
+    args = shlex.split(command)
+    if args[0] == "symnn":
+        find_symnn_script()  # fail clearly if the entry point is missing
+    cwd = tmp_path_factory.mktemp("readme-main-job")
+    result = session_processes.run(args, cwd=cwd, timeout=600)
+    return TourRun(command, cwd, cwd / "symnn-out", result)
+
+
+@pytest.fixture(scope="session")
+def generated_documents():
+    """The session's one in-process generation of every derivation document plus the index README."""
+    from symnn.app import documents
+
+    docs = documents.generate()
+    return [*docs, documents.index(docs)]
+
+
+@pytest.fixture
+def generate_once(monkeypatch, generated_documents):
+    """Make ``documents.generate()`` of the whole catalog answer from the session's one generation.
+
+    Used by tests of ``symnn derive --all`` (writing, ``--check``) that are about files and exit
+    codes, not about generating; the generation itself is checked against derivations/.
+    """
+    from symnn.app import catalog, documents
+
+    real = documents.generate
+
+    def shared(names=None):
+        if names is None or list(names) == catalog.names():
+            return list(generated_documents[:-1])
+        return real(names)
+
+    monkeypatch.setattr(documents, "generate", shared)
