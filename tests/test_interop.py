@@ -1,5 +1,7 @@
 """Reading scikit-learn and PyTorch networks: symnn's forward pass agrees with the library's own."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -38,18 +40,25 @@ def test_sklearn_regressor_agrees_with_predict():
     np.testing.assert_allclose(compile(net)(X, Params.from_sklearn(model))[:, 0], model.predict(X), rtol=1e-12)
 
 
-def test_sklearn_softmax_is_refused():
+def test_sklearn_softmax_is_refused_naming_what_is_supported():
     sklearn = pytest.importorskip("sklearn.neural_network")
-    model, _ = fitted(sklearn.MLPClassifier, lambda X: np.digitize(X[:, 0], [-0.5, 0.5]))
-    with pytest.raises(UnsupportedModelError, match="softmax"):
+    model, _ = fitted(sklearn.MLPClassifier, lambda X: np.digitize(X[:, 0], [-0.5, 0.5]))  # three classes
+    with pytest.raises(symnn.SymnnError) as info:
         Params.from_sklearn(model)
-    assert issubclass(UnsupportedModelError, symnn.SymnnError)
+    assert type(info.value) is UnsupportedModelError
+    message = str(info.value)
+    assert "'softmax'" in message and "logistic output" in message and "identity output" in message
 
 
-def test_sklearn_unfitted_model_is_refused():
+@pytest.mark.parametrize("make, named", [
+    (lambda sklearn: sklearn.MLPClassifier(), "MLPClassifier has no coefs_ (fit it first)"),
+    (lambda sklearn: object(), "object has no coefs_"),
+])
+def test_sklearn_unfitted_or_foreign_model_is_refused(make, named):
     sklearn = pytest.importorskip("sklearn.neural_network")
-    with pytest.raises(UnsupportedModelError, match="fit it first"):
-        Params.from_sklearn(sklearn.MLPClassifier())
+    with pytest.raises(UnsupportedModelError) as info:
+        Params.from_sklearn(make(sklearn))
+    assert named in str(info.value) and "MLPClassifier or MLPRegressor" in str(info.value)
 
 
 def test_torch_sequential_agrees_with_forward():
@@ -84,5 +93,7 @@ def test_torch_missing_gives_a_clear_error(monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_torch)
-    with pytest.raises(symnn.MissingDependency, match="pip install torch"):
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    with pytest.raises(symnn.MissingDependency) as info:
         Params.from_torch(object())
+    assert "pip install torch" in str(info.value) and "PyTorch" in str(info.value)
