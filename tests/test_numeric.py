@@ -1,6 +1,7 @@
-"""The numeric path: compiled = symbolic, stable activations, Params, cross-check, and bad numbers."""
+"""The numeric path: compiled = an independent forward pass, stable activations, Params, cross-check, bad numbers."""
 
 import warnings
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -9,8 +10,10 @@ from hypothesis import given, settings, strategies as st
 from sympy import Rational
 
 import symnn
-from symnn import Network, Params, compile, crosscheck, notation
-from symnn.numeric.compile import stable_expression
+from symnn import Network, Params, compile, crosscheck, guards, notation
+from symnn.core.activations import get
+
+LEAKY_SLOPE = Rational(1, 5)
 
 
 def hand_forward(X, Ws, bs, activations):
@@ -23,20 +26,48 @@ def hand_forward(X, Ws, bs, activations):
     return A
 
 
+# g(z) in mpmath, written from the lecture's formulas (leaky ReLU with slope 1/5)
+MP_ACTIVATIONS = {
+    "sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)),
+    "tanh": lambda t: (mpmath.exp(t) - mpmath.exp(-t)) / (mpmath.exp(t) + mpmath.exp(-t)),
+    "relu": lambda t: max(t, 0),
+    "linear": lambda t: t,
+    "softplus": lambda t: mpmath.log(1 + mpmath.exp(t)),
+    "leaky_relu": lambda t: t if t >= 0 else t / 5,
+}
+
+
+def mp_forward(x, params, names):
+    """a^{[L]} = g(W^{[L]T} ... + b^{[L]}) at one input row, in mpmath from the exact float values."""
+    a = [mpmath.mpf(float(v)) for v in x]
+    for j, name in enumerate(names, start=1):
+        W, b = params.W(j), params.b(j)
+        a = [MP_ACTIVATIONS[name](mpmath.fsum(mpmath.mpf(float(W[k, i])) * a[k] for k in range(W.shape[0]))
+                                  + mpmath.mpf(float(b[i]))) for i in range(W.shape[1])]
+    return a
+
+
+def activation(name):
+    return get(name, slope=LEAKY_SLOPE) if name == "leaky_relu" else name
+
+
 @settings(max_examples=30, deadline=None)
 @given(data=st.data(), sizes=st.lists(st.integers(1, 4), min_size=2, max_size=4))
-def test_compiled_equals_symbolic_output(data, sizes):
-    names = data.draw(st.lists(st.sampled_from(["sigmoid", "tanh", "relu", "linear", "softplus", "leaky_relu"]),
-                               min_size=len(sizes) - 1, max_size=len(sizes) - 1))
-    net = Network(sizes, activation=names)
+def test_compiled_and_symbolic_outputs_equal_an_mpmath_forward_pass(data, sizes):
+    names = data.draw(st.lists(st.sampled_from(sorted(MP_ACTIVATIONS)), min_size=len(sizes) - 1,
+                               max_size=len(sizes) - 1))
+    net = Network(sizes, activation=[activation(name) for name in names])
     params = Params.random(net, seed=data.draw(st.integers(0, 10_000)))
     x = np.array([data.draw(st.floats(-3, 3)) for _ in range(sizes[0])])
-    got = compile(net)(x.reshape(1, -1), params)[0]
+    compiled = compile(net)(x.reshape(1, -1), params)[0]
     values = params.to_substitution(net, exact=True)
     values.update({notation.x(k + 1): Rational(float(v)) for k, v in enumerate(x)})
-    for i in range(sizes[-1]):
-        want = net.output(i + 1).xreplace(values).evalf(30)
-        assert abs(float(want) - got[i]) <= 1e-12 * max(1.0, abs(float(want)))
+    with mpmath.workdps(40):
+        want = mp_forward(x, params, names)
+        for i in range(sizes[-1]):
+            symbolic = mpmath.mpf(str(net.output(i + 1).xreplace(values).evalf(35)))
+            assert abs(symbolic - want[i]) <= mpmath.mpf(10) ** -30 * max(1, abs(want[i]))
+            assert abs(compiled[i] - want[i]) <= 1e-12 * max(1.0, abs(float(want[i])))
 
 
 def test_compiled_equals_hand_written_numpy():
@@ -47,12 +78,14 @@ def test_compiled_equals_hand_written_numpy():
     np.testing.assert_allclose(compile(net)(X, params), want, rtol=1e-12, atol=1e-15)
 
 
-def test_compile_is_structural():
-    net = Network([784, 128, 10], activation="sigmoid")
-    compiled = compile(net)
-    assert len(compiled.activations) == net.depth
-    # one lambdified function per layer, of the activation alone, never the network's expression
-    assert str(stable_expression(net.layers[0].activation)) == "stable_sigmoid(z)"
+def test_compile_never_builds_the_networks_expression():
+    net = Network([784, 512, 512, 10], activation="sigmoid")
+    with pytest.raises(guards.ExpressionTooLarge):  # the network's output in terms of x is far too large…
+        net.output(1)
+    params = Params.random(net, seed=4)
+    X = np.random.default_rng(4).random((20, 784))
+    want = hand_forward(X, [params.W(j) for j in (1, 2, 3)], [params.b(j) for j in (1, 2, 3)], ["sigmoid"] * 3)
+    np.testing.assert_allclose(compile(net)(X, params), want, rtol=1e-12)  # …and compile does not need it
 
 
 @pytest.mark.parametrize("value", [-1e4, -745.0, -50.0, -1e-8, 0.0, 1e-8, 50.0, 745.0, 1e4])
@@ -63,9 +96,9 @@ def test_stable_activations_at_extremes(name, value):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         got = compile(net)(np.array([[value]]), params)[0, 0]
-    mpmath.mp.dps = 50
-    t = mpmath.mpf(value)
-    want = 1 / (1 + mpmath.exp(-t)) if name == "sigmoid" else mpmath.log(1 + mpmath.exp(t))
+    with mpmath.workdps(50):
+        t = mpmath.mpf(value)
+        want = 1 / (1 + mpmath.exp(-t)) if name == "sigmoid" else mpmath.log(1 + mpmath.exp(t))
     assert abs(got - float(want)) <= 1e-15 * max(1.0, abs(float(want))) or float(want) < 1e-300
 
 
@@ -75,7 +108,9 @@ def test_float32_on_request():
     X = np.random.default_rng(1).random((5, 3))
     single = compile(net, dtype="float32")(X, params)
     assert single.dtype == np.float32
-    np.testing.assert_allclose(single, compile(net)(X, params), rtol=1e-5)
+    want = hand_forward(X, [params.W(1), params.W(2)], [params.b(1), params.b(2)], ["sigmoid", "sigmoid"])
+    np.testing.assert_allclose(single, want, rtol=1e-5)
+    assert np.abs(single - want).max() > 1e-12  # really single precision
     with pytest.raises(symnn.SymnnError, match="dtype"):
         compile(net, dtype="float16")
 
@@ -85,6 +120,8 @@ def test_integer_and_boolean_inputs_are_accepted():
     params = Params.random(net, seed=1)
     f = compile(net)
     as_float = f(np.array([[1.0, 0.0, 1.0]]), params)
+    np.testing.assert_allclose(as_float, hand_forward([[1.0, 0.0, 1.0]], [params.W(1)], [params.b(1)], ["relu"]),
+                               rtol=1e-15)
     np.testing.assert_array_equal(f(np.array([[1, 0, 1]]), params), as_float)
     np.testing.assert_array_equal(f(np.array([[True, False, True]]), params), as_float)
 
@@ -130,7 +167,8 @@ def test_substitution_round_trip_is_exact():
     net = Network([3, 2, 1])
     params = Params.random(net, seed=2)
     values = params.to_substitution(net)
-    assert values[notation.w(2, 1, 1)] == Rational(params.W(1)[1, 0])  # SymPy's own exact float conversion
+    exact = Fraction(float(params.W(1)[1, 0]))  # every float is exactly one rational
+    assert values[notation.w(2, 1, 1)] == Rational(exact.numerator, exact.denominator)
     again = Params.from_substitution(net, values)
     for j in (1, 2):
         np.testing.assert_array_equal(again.W(j), params.W(j))
@@ -139,22 +177,66 @@ def test_substitution_round_trip_is_exact():
         Params.from_substitution(net, {})
 
 
-def test_crosscheck_modes_and_agreement():
+def fraction_forward(x, params, relu_layers):
+    """a^{[L]} with every float taken as its exact rational: plain Fraction arithmetic, no rounding."""
+    a = [Fraction(float(v)) for v in x]
+    for j, relu in enumerate(relu_layers, start=1):
+        W, b = params.W(j), params.b(j)
+        zs = [sum(Fraction(float(W[k, i])) * a[k] for k in range(W.shape[0])) + Fraction(float(b[i]))
+              for i in range(W.shape[1])]
+        a = [max(v, Fraction(0)) for v in zs] if relu else zs
+    return a
+
+
+def largest_differences(got, exact):
+    """Largest |got − exact| and |got − exact| / |exact| per output, over the samples."""
+    n_out = len(exact[0])
+    abs_diffs = [[abs(Fraction(float(g[i])) - e[i]) if isinstance(e[i], Fraction) else abs(mpmath.mpf(float(g[i])) - e[i])
+                  for g, e in zip(got, exact)] for i in range(n_out)]
+    rel = [[d / abs(e[i]) if e[i] else d for d, e in zip(column, exact)] for i, column in enumerate(abs_diffs)]
+    return [float(max(column)) for column in abs_diffs], [float(max(column)) for column in rel]
+
+
+def test_crosscheck_in_exact_rationals_reports_the_true_rounding_error():
     relu = Network([35, 4, 1], activation=["relu", "linear"])
+    params = Params.random(relu, seed=1)
     X = np.random.default_rng(2).integers(0, 2, size=(20, 35))
-    exact = crosscheck(relu, Params.random(relu, seed=1), X)
-    assert exact.mode == "exact rationals" and exact.ok(1e-12) and exact.samples == 20
+    got = compile(relu)(X, params)
+    exact = [fraction_forward(x, params, [True, False]) for x in X]
+    want_abs, want_rel = largest_differences(got, exact)
+    assert 0 < want_abs[0] < 1e-14  # float64 rounding, really there
+    report = crosscheck(relu, params, X)
+    assert report.mode == "exact rationals" and report.samples == 20
+    assert report.max_abs[0] == pytest.approx(want_abs[0], rel=1e-12)
+    assert report.max_rel[0] == pytest.approx(want_rel[0], rel=1e-12)
+
+
+def test_crosscheck_in_mpmath_reports_the_true_rounding_error():
     sigmoid = Network([35, 4, 1], activation="sigmoid")
-    report = crosscheck(sigmoid, Params.random(sigmoid, seed=1), X)
-    assert report.mode.startswith("mpmath") and report.ok(1e-12)
+    params = Params.random(sigmoid, seed=1)
+    X = np.random.default_rng(2).integers(0, 2, size=(20, 35))
+    got = compile(sigmoid)(X, params)
+    with mpmath.workdps(40):
+        exact = [mp_forward(x, params, ["sigmoid", "sigmoid"]) for x in X]
+        want_abs, want_rel = largest_differences(got, exact)
+    report = crosscheck(sigmoid, params, X)
+    assert report.mode == "mpmath, 40 digits"
+    assert want_rel[0] < 1e-15  # float64 is this close to the truth…
+    assert report.max_rel[0] == pytest.approx(want_rel[0], rel=1e-6)  # …and the report says so
+    assert report.ok(1e-12)
 
 
 def test_crosscheck_detects_a_less_precise_path():
     net = Network([35, 4, 1], activation="sigmoid")
+    params = Params.random(net, seed=1)
     X = np.random.default_rng(2).random((10, 35))
-    report = crosscheck(net, Params.random(net, seed=1), X, dtype="float32")
+    single = compile(net, dtype="float32")(X, params)
+    with mpmath.workdps(40):
+        _, want_rel = largest_differences(single, [mp_forward(x, params, ["sigmoid", "sigmoid"]) for x in X])
+    report = crosscheck(net, params, X, dtype="float32")
     assert not report.ok(1e-12)
-    assert 1e-9 < max(report.max_rel) < 1e-5
+    assert report.max_rel[0] == pytest.approx(want_rel[0], rel=1e-6)
+    assert 1e-9 < want_rel[0] < 1e-5  # float32's rounding
 
 
 def test_nan_input_is_found_even_behind_zero_weights():
@@ -180,7 +262,7 @@ def test_stable_sigmoid_matches_mpmath_over_a_range():
     params = Params.from_arrays([np.array([[1.0]])], [np.array([0.0])])
     values = np.linspace(-740, 740, 2001)
     got = compile(net)(values.reshape(-1, 1), params).ravel()
-    mpmath.mp.dps = 50
-    for value, result in zip(values, got):
-        want = 1 / (1 + mpmath.exp(-mpmath.mpf(float(value))))
-        assert abs(result - float(want)) <= 4e-16 * float(want)
+    with mpmath.workdps(50):
+        for value, result in zip(values, got):
+            want = 1 / (1 + mpmath.exp(-mpmath.mpf(float(value))))
+            assert abs(result - float(want)) <= 4e-16 * float(want)
