@@ -1,11 +1,14 @@
 """The lecture's digits, their variants, real handwriting, and the classifiers' accuracy and cross-checks."""
 
+import functools
+
+import mpmath
 import numpy as np
 import pytest
 
 import symnn
-
-from symnn.app.classify import classify_digits, weights_image
+from symnn import compile
+from symnn.app.classify import classify_digits, load, weights_image
 from symnn.data import digits
 
 # The slide's "Image representation", row by row, typed from the lecture.
@@ -65,37 +68,78 @@ def test_handwritten_digits_resampled():
     assert len(train) + len(test) == 360 and abs(len(test) - 108) <= 1
 
 
+@functools.lru_cache(maxsize=None)
+def report_for(data, hidden):
+    return classify_digits(data, hidden=hidden, show_progress=False)
+
+
+def hand_z(X, params, depth):
+    """z^{[L]} by hand: a^{[j]} = σ(a^{[j-1]} W^{[j]} + b^{[j]}) for the hidden layers, in float64."""
+    a = np.asarray(X, dtype=float)
+    for j in range(1, depth):
+        a = 1 / (1 + np.exp(-(a @ params.W(j) + params.b(j))))
+    return (a @ params.W(depth) + params.b(depth))[:, 0]
+
+
+def mp_output(x, params, depth):
+    """σ(z^{[L]}) at one image, in mpmath at 40 digits."""
+    a = [mpmath.mpf(int(v)) for v in x]
+    for j in range(1, depth + 1):
+        W, b = params.W(j), params.b(j)
+        a = [1 / (1 + mpmath.exp(-(mpmath.fsum(mpmath.mpf(float(W[k, i])) * a[k] for k in range(len(a)))
+                                    + mpmath.mpf(float(b[i]))))) for i in range(W.shape[1])]
+    return a[0]
+
+
+def check_against_hand_computation(report, data):
+    """Accuracies, agreement with the decision rule and the cross-check, recomputed without symnn's numeric path."""
+    train_set, test_set = load(data)
+    params, depth = report.result.params, report.network.depth
+    assert report.test_size == len(test_set) and report.train_size == len(train_set)
+    for part, reported in ((train_set, report.train_accuracy), (test_set, report.test_accuracy)):
+        predicted = hand_z(part.X, params, depth) >= 0  # σ(z) ≥ 1/2 ⇔ z ≥ 0
+        assert reported == pytest.approx(float((predicted == part.y).mean()), abs=1e-12)
+    z = hand_z(test_set.X, params, depth)
+    assert np.abs(z).min() > 1e-9  # far enough from 0 that float64 gets every sign right
+    compiled = compile(report.network)(test_set.X, params)[:, 0] >= 0.5
+    assert report.agreeing == int((compiled == (z >= 0)).sum()) == report.test_size
+    got = compile(report.network)(test_set.X[:20], params)[:, 0]
+    with mpmath.workdps(40):
+        worst = max(abs(mpmath.mpf(float(g)) - w) / w for g, w in zip(got, (mp_output(x, params, depth)
+                                                                              for x in test_set.X[:20])))
+    assert worst < 1e-12 and report.crosscheck.ok(1e-12)
+
+
 @pytest.mark.parametrize("hidden", [None, 8])
 def test_lecture_images_classified_perfectly(hidden):
-    report = classify_digits("lecture", hidden=hidden, show_progress=False)
+    report = report_for("lecture", hidden)
     assert report.train_accuracy == report.test_accuracy == 1.0
-    assert report.agreeing == report.test_size == 2
-    assert report.crosscheck.ok(1e-12)
+    check_against_hand_computation(report, "lecture")
 
 
 @pytest.mark.parametrize("hidden", [None, 8])
 def test_variants_at_five_percent_flips(hidden):
-    report = classify_digits("variants", hidden=hidden, show_progress=False)
-    assert report.test_size == 2000
+    report = report_for("variants", hidden)
+    assert report.test_size == 2000 and report.held_out
     assert report.test_accuracy >= 0.99
-    assert report.agreeing == report.test_size
-    assert report.crosscheck.ok(1e-12)
+    check_against_hand_computation(report, "variants")
 
 
 @pytest.mark.parametrize("hidden", [None, 8])
 def test_real_handwriting(hidden):
     pytest.importorskip("sklearn")
-    report = classify_digits("handwritten", hidden=hidden, show_progress=False)
+    report = report_for("handwritten", hidden)
     assert report.test_accuracy >= 0.98
-    assert report.agreeing == report.test_size
-    assert report.crosscheck.ok(1e-12)
+    check_against_hand_computation(report, "handwritten")
 
 
 def test_single_neuron_weights_as_an_image():
-    report = classify_digits("lecture", show_progress=False)
+    report = report_for("lecture", None)
     picture = weights_image(report)
     assert picture.shape == (7, 5)
+    # row r, column c of the picture is the weight of pixel 5r + c (the slide's row-by-row vector)
+    np.testing.assert_array_equal(picture[2, 1], report.result.params.W(1)[2 * 5 + 1, 0])
     # the 1's flag pixel (row 3, column 2) is ink only in the 1: training pushes its weight up
     assert picture[2, 1] > 0
     with pytest.raises(symnn.SymnnError, match="single neuron"):
-        weights_image(classify_digits("lecture", hidden=2, show_progress=False))
+        weights_image(report_for("lecture", 8))
