@@ -1,9 +1,13 @@
-"""The catalog and derivations/: every entry verifies, the committed files are current, and they compile."""
+"""The catalog and derivations/: every entry verifies, the committed files are current, and they compile.
+
+One generation of the whole catalog per session (``generated_documents``) serves the committed-files
+test and the ``derive --all`` tests; the README's main job (``tour``) writes every document again in a
+real process and compiles each with pdflatex, which the compile tests read.
+"""
 
 import os
 import shutil
-import subprocess
-import sys
+from fractions import Fraction
 from pathlib import Path
 
 import mpmath
@@ -13,9 +17,14 @@ from symnn import catalog, documents
 
 ROOT = Path(__file__).resolve().parent.parent
 DERIVATIONS = ROOT / "derivations"
+LECTURE_ORDER = [
+    "neuron", "logistic-regression", "sigmoid-example", "layer-matrix", "linear-collapse-3-4-1",
+    "collapse-block-form", "tanh-sigmoid", "sigmoid-derivative", "decision-rule", "perceptron",
+    "sigmoid-non-collapse",
+]
 
 
-@pytest.mark.parametrize("name", catalog.names())
+@pytest.mark.parametrize("name", LECTURE_ORDER)
 def test_every_catalog_entry_verifies(name):
     report = catalog.build(name).verify()
     assert report.ok, str(report)
@@ -23,22 +32,24 @@ def test_every_catalog_entry_verifies(name):
 
 
 def test_catalog_follows_the_lecture_order():
-    assert catalog.names() == [
-        "neuron", "logistic-regression", "sigmoid-example", "layer-matrix", "linear-collapse-3-4-1",
-        "collapse-block-form", "tanh-sigmoid", "sigmoid-derivative", "decision-rule", "perceptron",
-        "sigmoid-non-collapse",
-    ]
+    assert catalog.names() == LECTURE_ORDER
 
 
-def test_committed_derivations_are_what_the_code_generates():
-    docs = documents.generate()
-    docs.append(documents.index(docs))
-    assert documents.stale(docs, DERIVATIONS) == []
+def test_committed_derivations_are_what_the_code_generates(generated_documents):
+    assert sorted(p.name for p in DERIVATIONS.iterdir()) == sorted(d.filename for d in generated_documents)
+    for document in generated_documents:
+        assert (DERIVATIONS / document.filename).read_text(encoding="utf-8") == document.text, document.filename
+
+
+def test_every_generated_document_says_every_step_holds(generated_documents):
+    for document in generated_documents[:-1]:
+        assert "(every step holds)" in document.text, document.filename
+        assert document.text.count(": holds") == document.steps, document.filename
 
 
 def test_index_has_one_line_per_entry():
     text = (DERIVATIONS / "README.md").read_text(encoding="utf-8")
-    for name in catalog.names():
+    for name in LECTURE_ORDER:
         assert text.count(f"[{name}.tex]({name}.tex)") == 1
 
 
@@ -54,75 +65,88 @@ def test_lecture_collapse_derivation_has_the_slides_form():
     assert "every step holds" in text
 
 
-def test_sigmoid_example_value_agrees_with_mpmath():
-    mpmath.mp.dps = 30
-    z = sum(mpmath.mpf(w.p) / w.q * x for w, x in zip(catalog.SIGMOID_EXAMPLE_W, catalog.SIGMOID_EXAMPLE_X))
-    z += mpmath.mpf(catalog.SIGMOID_EXAMPLE_B.p) / catalog.SIGMOID_EXAMPLE_B.q
-    assert z == mpmath.mpf("0.5")
-    assert abs(1 / (1 + mpmath.exp(-z)) - mpmath.mpf("0.6225")) < mpmath.mpf("0.00005")
+def test_sigmoid_example_arithmetic_agrees_with_fractions_and_mpmath():
     text = (DERIVATIONS / "sigmoid-example.tex").read_text(encoding="utf-8")
+    # the numbers the document gives…
+    assert (r"Given $x_{1} = 1$, $x_{2} = 1$, $x_{3} = 0$, $w_{11}^{[1]} = \frac{1}{2}$, "
+            r"$w_{21}^{[1]} = \frac{1}{4}$, $w_{31}^{[1]} = 3$, $b_{1}^{[1]} = - \frac{1}{4}$.") in text
+    x, w, b = [1, 1, 0], [Fraction(1, 2), Fraction(1, 4), Fraction(3)], Fraction(-1, 4)
+    z = sum(wk * xk for wk, xk in zip(w, x)) + b
+    assert z == Fraction(1, 2)
+    # …and the results it states: z = 1/2, σ(1/2) ≈ 0.6225
+    assert r" &= \frac{1}{2} && \text{add up} \\" in text
+    with mpmath.workdps(30):
+        sigma = 1 / (1 + mpmath.exp(-mpmath.mpf(z.numerator) / z.denominator))
+        assert mpmath.nstr(sigma, 4) == "0.6225"
     assert r"&\approx 0.6225" in text
 
 
-def run_symnn(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "symnn", *args], capture_output=True, text=True, timeout=300,
-                          cwd=ROOT, env=env)
+# --- symnn derive ---------------------------------------------------------------------------------
+
+def test_derive_check_passes_on_the_committed_files(cli, generate_once):
+    result = cli("derive", "--all", "--check", "--out", str(DERIVATIONS))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == f"{len(LECTURE_ORDER) + 1} files in {DERIVATIONS} are up to date\n"
 
 
-def test_derive_check_passes_on_main():
-    result = run_symnn("derive", "--all", "--check", "--out", "derivations")
-    assert result.returncode == 0, result.stderr
-
-
-def test_derive_check_fails_on_a_changed_file(tmp_path):
+def test_derive_check_fails_naming_each_changed_or_missing_file(cli, generate_once, tmp_path):
     copy = tmp_path / "derivations"
     shutil.copytree(DERIVATIONS, copy)
     (copy / "neuron.tex").write_text("edited by hand\n", encoding="utf-8")
     (copy / "perceptron.tex").unlink()
-    result = run_symnn("derive", "--all", "--check", "--out", str(copy))
-    assert result.returncode == 1
-    assert "neuron.tex" in result.stderr and "perceptron.tex" in result.stderr
-    assert "Traceback" not in result.stderr
+    result = cli("derive", "--all", "--check", "--out", str(copy))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (f"symnn: 2 file(s) in {copy} differ from what the code generates: neuron.tex, "
+                             f"perceptron.tex; run 'symnn derive --all --out {copy}'\n")
+    assert (copy / "neuron.tex").read_text(encoding="utf-8") == "edited by hand\n"  # --check writes nothing
+    assert not (copy / "perceptron.tex").exists()
 
 
-def test_derive_writes_one_file(tmp_path):
-    result = run_symnn("derive", "decision-rule", "--out", str(tmp_path))
-    assert result.returncode == 0, result.stderr
+def test_derive_all_writes_every_document_and_the_index(cli, generate_once, tmp_path):
+    result = cli("derive", "--all", "--out", str(tmp_path))
+    assert (result.returncode, result.stderr) == (0, "")
+    names = [f"{name}.tex" for name in LECTURE_ORDER] + ["README.md"]
+    assert result.stdout.splitlines() == [f"wrote {tmp_path / name}" for name in names]
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (DERIVATIONS / name).read_bytes()
+
+
+def test_derive_writes_one_file(cli, tmp_path):
+    result = cli("derive", "decision-rule", "--out", str(tmp_path))
+    assert (result.returncode, result.stderr) == (0, "")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["decision-rule.tex"]
     assert (tmp_path / "decision-rule.tex").read_text() == (DERIVATIONS / "decision-rule.tex").read_text()
 
 
-def test_derive_prints_text_with_checks():
-    result = run_symnn("derive", "sigmoid-derivative")
-    assert result.returncode == 0, result.stderr
-    assert "The derivative of the sigmoid" in result.stdout
-    assert "σ(z)⋅(1 - σ(z))" in result.stdout
-    assert "verified" in result.stdout
+def test_derive_prints_text_with_checks(cli):
+    result = cli("derive", "sigmoid-derivative")
+    assert (result.returncode, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "The derivative of the sigmoid"
+    assert "     = σ(z)⋅(1 - σ(z))" in lines  # σ′ = σ(1 − σ)
+    assert "The derivative of the sigmoid: verified" in lines
+
+
+def test_derive_list_names_every_entry_with_its_title(cli):
+    lines = cli("derive", "--list").stdout.splitlines()
+    assert [line.split()[0] for line in lines] == LECTURE_ORDER
+    assert lines[0].split(None, 1)[1] == "A single neuron: z and a"
 
 
 @pytest.mark.parametrize(
-    "args, code, fragment",
+    "args, message",
     [
-        (["derive", "no-such-thing"], 2, "known: neuron"),
-        (["derive"], 2, "--all"),
-        (["derive", "neuron", "--check"], 2, "need --out"),
+        (["derive", "no-such-thing"], f"unknown derivation 'no-such-thing'; known: {', '.join(LECTURE_ORDER)}"),
+        (["derive"], "name a derivation (see 'symnn derive --list') or give --all"),
+        (["derive", "neuron", "--check"], "--check and --pdf need --out DIR"),
     ],
 )
-def test_derive_bad_usage(args, code, fragment):
-    result = run_symnn(*args)
-    assert result.returncode == code
-    assert fragment in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+def test_derive_bad_usage(cli, args, message):
+    result = cli(*args)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", f"symnn: error: {message}\n")
 
 
-def test_derive_pdf_without_pdflatex_says_how_to_install(tmp_path):
-    env = dict(os.environ, PATH=str(tmp_path))  # no pdflatex on this PATH
-    result = subprocess.run([sys.executable, "-m", "symnn", "derive", "neuron", "--out", str(tmp_path), "--pdf"],
-                            capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
-    assert result.returncode == 1
-    assert "apt-get install texlive-latex-base" in result.stderr
-    assert (tmp_path / "neuron.tex").exists()  # the .tex is kept
-
+# --- pdflatex ---------------------------------------------------------------------------------------
 
 def pdflatex_or_skip():
     found = shutil.which("pdflatex")
@@ -133,20 +157,27 @@ def pdflatex_or_skip():
     return found
 
 
-@pytest.mark.parametrize("name", catalog.names())
-def test_every_derivation_compiles_with_pdflatex(name, tmp_path):
-    pdflatex = pdflatex_or_skip()
-    source = DERIVATIONS / f"{name}.tex"
-    result = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", f"-output-directory={tmp_path}",
-                             str(source)], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, documents.first_latex_error(result.stdout)
-    assert (tmp_path / f"{name}.pdf").stat().st_size > 1000
+def test_the_tour_writes_the_committed_derivations(tour):
+    assert tour.result.returncode == 0, tour.result.stderr
+    written = tour.out / "derivations"
+    for name in [f"{name}.tex" for name in LECTURE_ORDER] + ["README.md"]:
+        assert (written / name).read_bytes() == (DERIVATIONS / name).read_bytes(), name
 
 
-def test_derive_pdf_compiles(tmp_path):
+@pytest.mark.parametrize("name", LECTURE_ORDER)
+def test_every_derivation_compiles_with_pdflatex(name, tour):
+    # the tour compiled each derivation (the same bytes as derivations/, see above) with pdflatex
     pdflatex_or_skip()
-    result = run_symnn("derive", "neuron", "--out", str(tmp_path), "--pdf")
-    assert result.returncode == 0, result.stderr
+    assert tour.result.returncode == 0, tour.result.stderr
+    pdf = (tour.out / "derivations" / f"{name}.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+
+
+def test_derive_pdf_compiles(cli, tmp_path):
+    pdflatex_or_skip()
+    result = cli("derive", "neuron", "--out", str(tmp_path), "--pdf")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == f"wrote {tmp_path / 'neuron.tex'}\nwrote {tmp_path / 'neuron.pdf'}\n"
     assert (tmp_path / "neuron.pdf").read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["neuron.pdf", "neuron.tex"]
 
@@ -155,12 +186,12 @@ def test_latex_error_is_reported_with_its_line(tmp_path):
     pdflatex_or_skip()
     broken = tmp_path / "broken.tex"
     broken.write_text("\\documentclass{article}\n\\begin{document}\n$x^{$\n\\end{document}\n", encoding="utf-8")
-    with pytest.raises(documents.DocumentError, match="at line 3"):
+    with pytest.raises(documents.DocumentError, match="broken.tex: .*at line 3"):
         documents.compile_pdf(broken)
     assert broken.exists() and not (tmp_path / "broken.pdf").exists()
 
 
 def test_readme_lists_every_derivation():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name in catalog.names():
+    for name in LECTURE_ORDER:
         assert f"| `{name}` | {catalog.build(name).title} |" in readme
