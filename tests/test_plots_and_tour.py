@@ -1,8 +1,6 @@
 """Pictures render to real, non-blank PNGs; the tour writes every promised file."""
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -44,54 +42,72 @@ def test_each_picture_renders(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in made)  # no temporary files left
 
 
-def test_picture_errors(tmp_path):
-    with pytest.raises(symnn.SymnnError, match="PNG"):
+def test_picture_errors_name_the_value_and_what_is_allowed(tmp_path):
+    with pytest.raises(symnn.InvalidArgumentError, match="written as PNG: give a file name ending in .png, not 'a.jpg'"):
         plots.activations_figure(tmp_path / "a.jpg")
-    with pytest.raises(symnn.SymnnError, match="at most 8 units"):
+    with pytest.raises(symnn.InvalidArgumentError, match=r"at most 8 units per layer; Network\(35→1, linear\) has a layer of 35"):
         plots.network_figure(tmp_path / "n.png", Network([35, 1]))
-    with pytest.raises(symnn.SymnnError, match="empty"):
+    with pytest.raises(symnn.InvalidArgumentError, match="training history is empty"):
         plots.training_figure(tmp_path / "t.png", [])
+    assert list(tmp_path.iterdir()) == []
 
 
-def run_symnn(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "symnn", *args], capture_output=True, text=True, timeout=600, cwd=cwd)
+FIGURES = ["activations.png", "digit-neuron-training.png", "digit-neuron-weights.png", "lecture-digits.png",
+           "network-3-4-1.png"]
 
 
-def test_tour_writes_every_promised_file(tmp_path):
-    out = tmp_path / "out"
-    result = run_symnn("tour", "--out", str(out))
+def test_tour_writes_every_promised_file(tour):
+    # the README's main job, run once per session (see conftest.py)
+    result = tour.result
     assert result.returncode == 0, result.stderr
-    for heading in ["1. A single neuron", "3. The digit neuron", "6. All activations linear"]:
+    assert result.stderr == ""
+    for heading in ["── 1. A single neuron", "── 2. Logistic regression is a one-layer network", "── 3. The digit neuron",
+                    "── 4. Layers and notation", "── 5. Activation functions",
+                    "── 6. All activations linear: a linear model"]:
         assert heading in result.stdout
-    assert f"files into {out}" in result.stdout
-    figures = sorted(p.name for p in (out / "figures").iterdir())
-    assert figures == ["activations.png", "digit-neuron-training.png", "digit-neuron-weights.png",
-                       "lecture-digits.png", "network-3-4-1.png"]
-    for name in figures:
-        assert_real_picture(out / "figures" / name)
-    tex = sorted((out / "derivations").glob("*.tex"))
+    listed = result.stdout.split("files into symnn-out/:\n", 1)[1].split()
+    written = sorted(str(p.relative_to(tour.cwd)) for p in tour.out.rglob("*") if p.is_file())
+    assert sorted(listed) == written  # it wrote what it says, and nothing else
+    assert sorted(p.name for p in (tour.out / "figures").iterdir()) == FIGURES
+    for name in FIGURES:
+        assert_real_picture(tour.out / "figures" / name)
+    tex = sorted((tour.out / "derivations").glob("*.tex"))
     assert len(tex) == len(symnn.catalog.names())
     if shutil.which("pdflatex"):
         for path in tex:
             assert path.with_suffix(".pdf").read_bytes().startswith(b"%PDF"), path
-    index = (out / "index.md").read_text(encoding="utf-8")
-    for name in figures:
-        assert f"figures/{name}" in index
-    assert "derivations/linear-collapse-3-4-1.tex" in index
+    index = (tour.out / "index.md").read_text(encoding="utf-8")
+    for name in FIGURES:
+        assert f"- ![{name[:-4]}](figures/{name})" in index
+    assert "- [linear-collapse-3-4-1.tex](derivations/linear-collapse-3-4-1.tex)" in index
 
 
-def test_tour_into_an_unwritable_place_fails_cleanly(tmp_path):
+def test_tour_shows_the_lectures_results(tour):
+    out = tour.result.stdout
+    assert "accuracy: 100.0% on training, 100.0% on test" in out  # the two slide images
+    # w'_1 = Σ_j w_{1j}^{[1]} w_{j1}^{[2]} of the 3-4-1 collapse
+    assert "w'₁ = w₁₁⁽¹⁾⋅w₁₁⁽²⁾ + w₁₂⁽¹⁾⋅w₂₁⁽²⁾ + w₁₃⁽¹⁾⋅w₃₁⁽²⁾ + w₁₄⁽¹⁾⋅w₄₁⁽²⁾" in out
+    assert "a sigmoid network does not collapse" in out
+
+
+def test_tour_into_an_unwritable_place_fails_cleanly(cli, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    result = run_symnn("tour", "--out", str(blocker / "out"), "--no-pdf")
+    result = cli("tour", "--out", str(blocker / "out"), "--no-pdf")
     assert result.returncode == 1
-    assert "Traceback" not in result.stderr and result.stderr.startswith("symnn: failed:")
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"symnn: failed: cannot write {blocker / 'out'}")
+    assert blocker.read_text() == "not a folder"
 
 
-def test_activations_command_with_plot(tmp_path):
-    result = run_symnn("activations", "--plot", str(tmp_path / "acts.png"))
-    assert result.returncode == 0, result.stderr
-    assert "relu" in result.stdout and "affine: yes" in result.stdout
+def test_activations_command_with_plot(cli, tmp_path):
+    result = cli("activations", "--plot", str(tmp_path / "acts.png"))
+    assert result.returncode == 0
+    assert result.stderr == f"wrote {tmp_path / 'acts.png'}\n"
+    assert result.stdout.splitlines()[0].startswith("linear      g(z) = z   g′(z) = 1")
+    assert "affine: yes" in result.stdout
     assert_real_picture(tmp_path / "acts.png")
-    bad = run_symnn("activations", "--plot", str(tmp_path / "acts.gif"))
-    assert bad.returncode == 2 and "PNG" in bad.stderr
+    bad = cli("activations", "--plot", str(tmp_path / "acts.gif"))
+    assert (bad.returncode, bad.stdout) == (2, "")
+    assert bad.stderr == "symnn: error: pictures are written as PNG: give a file name ending in .png, not 'acts.gif'\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["acts.png"]
