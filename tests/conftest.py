@@ -148,6 +148,11 @@ def quick_start_commands() -> list[str]:
     return readme_bash_block("Quick start")
 
 
+@pytest.fixture(scope="session")
+def command_line_examples() -> list[str]:
+    return readme_bash_block("Command line")
+
+
 # --- the session's one run of each slow job -----------------------------------------------
 
 @dataclass(frozen=True)
