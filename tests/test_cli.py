@@ -229,27 +229,6 @@ def test_debug_shows_the_traceback_instead_of_one_line(cli):
         cli("--debug", "network", "2,0")
 
 
-# --- missing optional packages: exit 3, naming the extra -------------------------------------------
-
-def hide_module(monkeypatch, name):
-    for loaded in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-        monkeypatch.delitem(sys.modules, loaded)
-    monkeypatch.setitem(sys.modules, name, None)  # "import name" now raises ImportError
-
-
-def test_handwritten_digits_without_scikit_learn_exit_3_naming_the_extra(cli, monkeypatch):
-    hide_module(monkeypatch, "sklearn")
-    line = one_error_line(cli("digits", "--data", "handwritten"), code=3)
-    assert "pip install 'symnn[data]'" in line and "handwritten digits" in line
-
-
-def test_plot_without_matplotlib_exits_3_naming_the_extra(cli, monkeypatch, tmp_path):
-    hide_module(monkeypatch, "matplotlib")
-    line = one_error_line(cli("activations", "--plot", str(tmp_path / "a.png")), code=3)
-    assert "pip install 'symnn[plot]'" in line
-    assert list(tmp_path.iterdir()) == []
-
-
 # --- digits ------------------------------------------------------------------------------------
 
 def test_digits_reports_accuracy_and_crosscheck(cli):
