@@ -5,7 +5,8 @@ from fractions import Fraction
 import mpmath
 import pytest
 from hypothesis import given, settings, strategies as st
-from sympy import Add, Mul, Rational
+import numpy as np
+from sympy import Add, Matrix, Mul, Rational
 
 import symnn
 from symnn import Network, notation
@@ -123,6 +124,18 @@ def test_block_identity_reads_as_the_design():
     lhs, rhs = block_identity(Network([3, 4, 1], activation="linear"), symbolic=True)
     assert symnn.latex(lhs) == r"W^{[2]T} \left(W^{[1]T} x + b^{[1]}\right) + b^{[2]}"
     assert symnn.latex(rhs) == r"\left(W^{[1]} W^{[2]}\right)^{T} x + W^{[2]T} b^{[1]} + b^{[2]}"
+
+
+def test_block_identity_holds_for_concrete_integer_matrices():
+    # an oracle outside symnn's checker: put random integer matrices in for W^{[j]}, b^{[j]}, x
+    rng = np.random.default_rng(5)
+    lhs, rhs = block_identity(Network([3, 4, 2], activation="linear"), symbolic=False)
+    values = {symbol: Matrix(rng.integers(-9, 10, size=symbol.shape).tolist()) for symbol in lhs.free_symbols}
+    assert {symbol.shape for symbol in values} == {(3, 1), (3, 4), (4, 1), (4, 2), (2, 1)}
+    left, right = Matrix(lhs.xreplace(values).doit()), Matrix(rhs.xreplace(values).doit())
+    by_shape = {symbol.shape: np.array(value.tolist(), dtype=np.int64) for symbol, value in values.items()}
+    W1, W2, b1, b2, x = (by_shape[shape] for shape in [(3, 4), (4, 2), (4, 1), (2, 1), (3, 1)])
+    assert left == right == Matrix((W2.T @ (W1.T @ x + b1) + b2).tolist())
 
 
 def test_a_wrong_block_identity_is_caught():
