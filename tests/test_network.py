@@ -96,7 +96,14 @@ def test_params_order_is_documented_order():
 def test_neuron_is_logistic_regression():
     neuron = Neuron(3)
     t = neuron.z()
-    assert neuron.a() == symnn.activations.get("sigmoid")(t)
+    assert neuron.a().args == (t,)
+    # a = σ(z) = 1/(1 + e^{−z}): at w = (1/2, −1, 3), b = 1/4, x = (2, 1, −1/3), z = −3/4
+    values = dict(zip(neuron.params() + Layer(3, 1).inputs(),
+                      [Rational(1, 2), Rational(-1), Rational(3), Rational(1, 4), 2, 1, Rational(-1, 3)]))
+    assert t.xreplace(values) == Rational(-3, 4)
+    with mpmath.workdps(30):
+        want = 1 / (1 + mpmath.exp(mpmath.mpf(3) / 4))
+        assert abs(mpmath.mpf(str(neuron.a().xreplace(values).evalf(30))) - want) < mpmath.mpf(10) ** -25
     assert neuron.W() == Matrix([notation.w(k, 1, 1) for k in (1, 2, 3)])
     # z = w_1 · x + b_1
     assert (neuron.W().T * Matrix(Layer(3, 1).inputs()))[0] + neuron.b() == t
