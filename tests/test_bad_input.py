@@ -5,7 +5,6 @@ Each test would fail if its guard were removed.
 
 import ast
 import os
-import pty
 import re
 import select
 import signal
@@ -400,6 +399,7 @@ def test_unwritable_output_directory_is_a_clear_error(cli, tmp_path):
 
 def test_ctrl_c_during_training_exits_130_with_one_line(processes, tmp_path):
     pytest.importorskip("tqdm")  # the progress bar on the terminal is how the test knows training is under way
+    pty = pytest.importorskip("pty")  # POSIX terminals
     import fcntl
     import struct
     import termios
