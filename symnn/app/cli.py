@@ -20,7 +20,7 @@ from typing import Sequence
 from symnn.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, SymnnError
 
 # The names `symnn.activations.names()` returns, written out so that `--help` needs no SymPy
-# (tests/app/test_cli.py checks that the two agree).
+# (tests/test_cli.py checks that the two agree).
 ACTIVATION_NAMES = ("linear", "sigmoid", "tanh", "relu", "step", "leaky_relu", "softplus")
 
 
