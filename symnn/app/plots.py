@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from sympy import Piecewise, lambdify
+from sympy import Piecewise
 
 from symnn.app.files import write_bytes_atomic
-from symnn.core.activations import get, z as variable
+from symnn.core.activations import get
 from symnn.errors import FailureError, InvalidArgumentError, require
 from symnn.core.network import Network
-from symnn.numeric.compile import numpy_activation
-from symnn.numeric.gradients import STABLE_DERIVATIVES
+from symnn.numeric.compile import elementwise, numpy_activation
 from symnn.core.printing import SymnnLatexPrinter
 
 DPI = 120
@@ -78,10 +77,12 @@ def activations_figure(path, names: Sequence[str] = ACTIVATION_PANELS) -> Path:
 
 
 def numpy_derivative(activation):
-    """g′ as a NumPy function, lambdified from SymPy's derivative (Heaviside at 0 taken as 1/2)."""
-    expression = STABLE_DERIVATIVES.get(activation.name, activation.derivative)
-    function = lambdify(variable, expression, modules=["numpy"])
-    return lambda values: np.broadcast_to(np.asarray(function(values), dtype=float), np.shape(values))
+    """g′ as a NumPy function, from the activation record's stable g′ where it has one, else SymPy's g′.
+
+    Heaviside at 0 is taken as 1/2.
+    """
+    derivative = elementwise(activation.numeric_derivative)
+    return lambda values: derivative(np.asarray(values, dtype=float))
 
 
 def digits_figure(path, images: np.ndarray, labels: Sequence | None = None, title: str = "") -> Path:

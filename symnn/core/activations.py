@@ -1,25 +1,40 @@
-"""Activation functions g(z): SymPy expression, derivative, range, LaTeX name, and a symbolic affine test.
+"""Activation functions g(z): one record per g with its expression, derivative, range, LaTeX name and numeric forms.
 
 The lecture's table: linear g(z) = z, sigmoid σ(z) = 1/(1 + e^{−z}),
 tanh(z) = (e^z − e^{−z})/(e^z + e^{−z}), ReLU g(z) = max(z, 0), plus the
-perceptron's step, leaky ReLU and softplus. Whether an activation is affine is
-decided from g itself (g'' ≡ 0, piecewise pieces compared), never from its name.
+perceptron's step, leaky ReLU and softplus.
+
+Everything numeric code needs is taken from the record, never looked up by
+name: what symnn knows about a g beyond SymPy (g′ written in g, as σ′ = σ(1 − σ);
+floating-point-stable forms of g and g′; stable forms of a loss after g) sits in
+KNOWN, keyed by the expression g(z) itself, and is attached to a record only
+after it is checked equal to g at CHECK_POINTS. So ``from_expr(z**2,
+name="sigmoid")`` compiles to z², and a user's ``log(1 + exp(z))`` gets the
+stable softplus.
+
+Facts SymPy must work out for a user's g — its range, whether it is affine — are
+computed on first use, within ``Settings.fact_seconds`` (see ``within_time``),
+and are unknown (None) when SymPy fails or runs out of time. Building a record
+computes nothing.
 """
 
 from __future__ import annotations
 
+import contextvars
+import ctypes
+import threading
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Callable
+from functools import cached_property, lru_cache
+from typing import Callable, Mapping, TypeVar
 
 from sympy import (
     Basic,
     Expr,
+    FiniteSet,
     Function,
     Interval,
     Max,
     Piecewise,
-    FiniteSet,
     Rational,
     S,
     diff,
@@ -30,20 +45,122 @@ from sympy import (
     piecewise_fold,
     simplify,
     tanh,
+    zoo,
 )
+from sympy.calculus.util import function_range
+from sympy.codegen.numpy_nodes import logaddexp
 from sympy.printing.pretty.stringpict import prettyForm
 
-from symnn.errors import InvalidActivationError, UnknownActivationError
-from symnn.core.notation import activation_variable
-from symnn.core.parsing import as_expr, parse_activation
+from symnn.config import current
+from symnn.core.notation import activation_variable, variable
+from symnn.core.parsing import as_expr, check_expression, parse_activation
+from symnn.errors import InvalidActivationError, SymnnError, UnknownActivationError, UnsafeExpressionError
 
 z = activation_variable()
 G = activation_variable("g")  # stands for g(z) in derivative forms such as σ' = σ(1 − σ)
+Y = variable("y")  # the target of a loss
+
+T = TypeVar("T")
+
+# The losses an output activation may carry stable forms of: L(a, y) for one unit.
+LOSSES: dict[str, Callable[[Expr, Expr], Expr]] = {
+    "bce": lambda a, y: -(y * log(a) + (1 - y) * log(1 - a)),  # binary cross-entropy
+    "mse": lambda a, y: (a - y) ** 2 / 2,  # squared error, halved so its gradient is (a − y) g′(z)
+}
+
+
+class stable_sigmoid(Function):  # noqa: N801 — a SymPy function head, named like sympy's own
+    """σ(z) = 1/(1 + e^{−z}) as one SymPy head, so lambdify can hand it to a stable NumPy routine."""
+
+    nargs = 1
+
+    def _eval_rewrite_as_exp(self, arg, **kwargs):
+        return 1 / (1 + exp(-arg))
+
+    def _eval_evalf(self, prec):
+        return self.rewrite(exp)._eval_evalf(prec)
+
+
+# --- what symnn knows about a g beyond SymPy, keyed by g(z) -----------------------
+
+@dataclass(frozen=True)
+class KnownForms:
+    """Forms of one g that SymPy does not produce by itself; each is checked equal before it is used.
+
+    ``stable`` and ``stable_derivative`` are g and g′ rewritten for floating point (no
+    overflow, no RuntimeWarning for |z| up to 10⁴), written with the heads in
+    compile.NUMPY_IMPLEMENTATIONS or NumPy's own; ``losses`` maps a loss name to
+    L(g(z), y) written in z and Y.
+    """
+
+    derivative_in_g: Expr | None = None
+    stable: Expr | None = None
+    stable_derivative: Expr | None = None
+    losses: Mapping[str, Expr] = field(default_factory=dict)
+
+
+SIGMOID = 1 / (1 + exp(-z))
+SOFTPLUS = log(1 + exp(z))
+
+KNOWN: dict[Expr, KnownForms] = {
+    SIGMOID: KnownForms(derivative_in_g=G * (1 - G), stable=stable_sigmoid(z),
+                        losses={"bce": logaddexp(0, z) - Y * z}),  # −y log σ − (1 − y) log(1 − σ)
+    tanh(z): KnownForms(derivative_in_g=1 - G**2),
+    SOFTPLUS: KnownForms(stable=logaddexp(0, z), stable_derivative=stable_sigmoid(z)),  # softplus′ = σ
+}
+
+# Where forms are compared with g: both signs, small and large |z| (sigmoid saturates near ±30)
+CHECK_POINTS = tuple(Rational(p) for p in ("-30", "-7", "-2", "-1", "-1/3", "0", "1/5", "1", "5/2", "9", "30"))
+CHECK_TARGETS = (Rational(0), Rational(1), Rational(1, 3))
+CHECK_DIGITS = 30
+CHECK_RELATIVE = 1e-15
+
+
+def _agree(form: Expr, reference: Expr, targets=(Rational(0),)) -> bool:
+    """form = reference at every CHECK_POINT (and target y), to CHECK_RELATIVE at CHECK_DIGITS digits."""
+    for point in CHECK_POINTS:
+        for target in targets:
+            values = {z: point, Y: target}
+            got, want = form.evalf(CHECK_DIGITS, subs=values), reference.evalf(CHECK_DIGITS, subs=values)
+            if not (got.is_Number and want.is_Number):
+                return False
+            if float(abs(got - want)) > CHECK_RELATIVE * max(float(abs(want)), float(abs(got)), 1e-300):
+                return False
+    return True
+
+
+@lru_cache(maxsize=None)
+def known_forms(expr: Expr) -> KnownForms:
+    """KNOWN[g], keeping only the forms that agree with g, g′ and the losses at CHECK_POINTS."""
+    known = KNOWN.get(expr)
+    if known is None:
+        return KnownForms()
+    derivative = diff(expr, z)
+    checks = {
+        "derivative_in_g": lambda form: _agree(form.xreplace({G: expr}), derivative),
+        "stable": lambda form: _agree(form, expr),
+        "stable_derivative": lambda form: _agree(form, derivative),
+    }
+    kept = {name: getattr(known, name) for name, check in checks.items()
+            if getattr(known, name) is not None and check(getattr(known, name))}
+    losses = {loss: form for loss, form in known.losses.items()
+              if loss in LOSSES and _agree(form, LOSSES[loss](expr, Y), CHECK_TARGETS)}
+    return KnownForms(**kept, losses=losses)
+
+
+# --- the record ------------------------------------------------------------------
+
+def _shown(expr, limit: int = 60) -> str:
+    try:
+        text = str(expr)
+    except Exception:  # noqa: BLE001 — printing is only for the message
+        text = f"<{type(expr).__name__}>"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 @dataclass(frozen=True, eq=True)
 class Activation:
-    """An activation g with its SymPy expression in ``z`` and its printing names.
+    """An activation g with its SymPy expression in ``z``, its printing names, and what numeric code needs.
 
     >>> sigmoid = get("sigmoid")
     >>> sigmoid.expr
@@ -56,29 +173,46 @@ class Activation:
     expr: Expr
     latex_name: str = "g"
     pretty_name: str = "g"
-    range: Basic | None = None
-    derivative_in_g: Expr | None = field(default=None, compare=False)
+    known_range: Basic | None = field(default=None, compare=False)  # the range, when the builder knows it
 
     def __post_init__(self):
+        if not isinstance(self.name, str):
+            raise InvalidActivationError(f"an activation's name is text, not {self.name!r}")
         if not isinstance(self.expr, Expr):
-            raise InvalidActivationError(f"activation {self.name!r}: g(z) must be a SymPy expression, not {self.expr!r}")
-        extra = self.expr.free_symbols - {z}
+            raise InvalidActivationError(f"activation {self.name!r}: g(z) must be a SymPy expression, "
+                                         f"not {_shown(self.expr)}")
+        try:
+            extra, infinite = self.expr.free_symbols - {z}, self.expr.has(nan, zoo, oo, -oo)
+        except Exception as error:  # noqa: BLE001 — a broken SymPy object is bad input, not a crash
+            raise InvalidActivationError(f"activation {self.name!r}: cannot read g(z) = {_shown(self.expr)} "
+                                         f"({type(error).__name__})") from None
         if extra:
-            raise InvalidActivationError(
-                f"activation {self.name!r}: g(z) may use only the variable z, not {sorted(map(str, extra))}"
-            )
+            raise InvalidActivationError(f"activation {self.name!r}: g(z) = {_shown(self.expr)} may use only "
+                                         f"the variable z, not {sorted(map(str, extra))}")
+        if infinite:
+            raise InvalidActivationError(f"activation {self.name!r}: g(z) = {_shown(self.expr)} "
+                                         "contains an infinite or undefined value")
+        try:
+            check_expression(self.expr, z)
+        except UnsafeExpressionError as error:
+            raise UnsafeExpressionError(f"activation {self.name!r}, g(z) = {_shown(self.expr)}: {error}") from None
 
     @classmethod
     def from_expr(cls, expr: Expr, name: str = "g", latex_name: str | None = None) -> "Activation":
         """A user's activation from a SymPy expression in ``symnn.activations.z`` (e.g. ``3*z + 1``)."""
         if isinstance(expr, str):
             raise InvalidActivationError("from_expr takes a SymPy expression in z; for text use Activation.from_string")
-        expr = as_expr(expr)  # numbers and SymPy objects only, never text
-        return cls(name=name, expr=expr, latex_name=latex_name or "g", pretty_name="g", range=_try_range(expr))
+        try:
+            return cls(name=name, expr=as_expr(expr), latex_name=latex_name or "g", pretty_name="g")
+        except SymnnError:
+            raise
+        except Exception as error:  # noqa: BLE001 — whatever SymPy or Python raises, the input is not usable
+            raise InvalidActivationError(f"cannot use {_shown(expr)} as an activation g(z) "
+                                         f"({type(error).__name__}: {_shown(error)})") from None
 
     @classmethod
     def from_string(cls, text: str, name: str | None = None) -> "Activation":
-        """A user's activation from text such as ``"z/(1 + Abs(z))"``, parsed safely (see symnn.parsing).
+        """A user's activation from text such as ``"z/(1 + Abs(z))"``, parsed safely (see symnn.core.parsing).
 
         >>> Activation.from_string("3*z + 1").is_affine
         True
@@ -91,9 +225,64 @@ class Activation:
         return diff(self.expr, z)
 
     @cached_property
+    def known(self) -> KnownForms:
+        """The checked extra forms of this g (empty unless g is one KNOWN expression)."""
+        return known_forms(self.expr)
+
+    @property
+    def derivative_in_g(self) -> Expr | None:
+        """g′ written in G = g(z) where that is known (σ′ = G(1 − G)), else None."""
+        return self.known.derivative_in_g
+
+    @property
+    def numeric_expr(self) -> Expr:
+        """g as NumPy should evaluate it: the stable form where one is attached, else g(z) itself."""
+        return self.known.stable if self.known.stable is not None else self.expr
+
+    @cached_property
+    def numeric_derivative(self) -> Expr:
+        """g′ in z as NumPy should evaluate it: the stable form, else g′ written in the stable g, else SymPy's g′."""
+        if self.known.stable_derivative is not None:
+            return self.known.stable_derivative
+        if self.known.derivative_in_g is not None:
+            return self.known.derivative_in_g.xreplace({G: self.numeric_expr})
+        return self.derivative
+
+    def stable_loss(self, loss: str) -> Expr | None:
+        """L(g(z), y) written stably in z and Y (bce after σ: log(1 + e^z) − y z), or None."""
+        return self.known.losses.get(loss)
+
+    @cached_property
+    def range(self) -> Basic | None:
+        """The set of values of g on the reals, or None when unknown.
+
+        A user's g gets it from SymPy's function_range on first use, within
+        Settings.fact_seconds, and only if g's values at CHECK_POINTS lie in it
+        (SymPy 1.14 says 2**z has an empty range).
+        """
+        if self.known_range is not None:
+            return self.known_range
+        _prepare_range()
+        return within_time(lambda: checked_range(self.expr))
+
+    @cached_property
+    def affinity(self) -> bool | None:
+        """True or False when decided (see ``affinity``), None when symnn cannot tell within the time bound."""
+        return affinity(self.expr)
+
+    @property
     def is_affine(self) -> bool:
-        """True when g(z) = s·z + t for constants s, t, decided symbolically from g."""
-        return is_affine_expr(self.expr)
+        """True when g(z) = s·z + t for constants s, t, decided from g itself (never from its name).
+
+        Raises InvalidActivationError when that cannot be decided within Settings.fact_seconds:
+        calling a g affine, or not, without knowing would make collapse claim something false.
+        """
+        if self.affinity is None:
+            raise InvalidActivationError(
+                f"symnn cannot decide within {current().fact_seconds:g} s whether g(z) = {_shown(self.expr)} is "
+                "affine: g'' vanishes at every sample point but SymPy could not prove it is 0; give it more time "
+                "with symnn.settings(fact_seconds=...) or write g more simply")
+        return self.affinity
 
     @cached_property
     def affine_coefficients(self) -> tuple[Expr, Expr]:
@@ -123,13 +312,117 @@ class Activation:
         return self.name
 
 
-def is_affine_expr(expr: Expr) -> bool:
-    """Decide whether ``expr`` is affine in z: every piece has g'' ≡ 0 and all pieces are the same function."""
+# --- facts under a time bound ------------------------------------------------------
+
+def within_time(function: Callable[[], T], seconds: float | None = None) -> T | None:
+    """``function()``, or None when it raises or runs longer than ``seconds`` (default Settings.fact_seconds).
+
+    SymPy has no way to interrupt a computation and a Python thread cannot be
+    killed, so the call runs in a daemon thread with the caller's settings. When
+    the time is up, CPython's PyThreadState_SetAsyncExc raises SystemExit in that
+    thread (as ``_thread.exit`` does; SymPy's ``except Exception`` blocks let it
+    through), so the work stops at its next Python instruction instead of
+    computing on in the background. Work inside one long C call finishes that call
+    first; the parser's size rules keep such numbers out of user formulas. Modules
+    SymPy imports lazily are imported beforehand in the calling thread
+    (``_prepare_range``, ``_prepare_simplify``), so no stop lands inside an import.
+    """
+    seconds = current().fact_seconds if seconds is None else seconds
+    context, outcome, lock, state = contextvars.copy_context(), [], threading.Lock(), {"done": False}
+
+    def work() -> None:
+        try:
+            try:
+                outcome.append(context.run(function))
+            finally:
+                with lock:
+                    state["done"] = True
+        except BaseException:  # noqa: BLE001 — a failure or a stop: the fact is unknown
+            pass
+
+    thread = threading.Thread(target=work, name="symnn-fact", daemon=True)
+    thread.start()
+    try:
+        thread.join(seconds)
+    finally:  # also on Ctrl-C while waiting
+        with lock:
+            if not state["done"]:
+                _stop(thread)
+    return outcome[0] if outcome else None
+
+
+def _stop(thread: threading.Thread) -> None:
+    set_async_exc = getattr(getattr(ctypes, "pythonapi", None), "PyThreadState_SetAsyncExc", None)
+    if set_async_exc is not None and thread.ident is not None:  # CPython; elsewhere the thread runs to its end
+        set_async_exc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
+
+
+@lru_cache(maxsize=None)
+def _prepare_simplify() -> None:
+    simplify(z + 1)  # imports sympy.physics.units (0.2 s), which simplify needs on every call
+
+
+@lru_cache(maxsize=None)
+def _prepare_range() -> None:
+    function_range(exp(-z**2), z, S.Reals)  # imports SymPy's set handlers
+
+
+def checked_range(expr: Expr) -> Basic | None:
+    """SymPy's function_range of g over the reals, if g's real values at CHECK_POINTS lie in it; else None."""
+    found = function_range(expr, z, S.Reals)
+    if found.has(nan):
+        return None
+    for point in CHECK_POINTS:
+        value = expr.xreplace({z: point})
+        if value.is_extended_real and value.is_finite and found.contains(value) is S.false:
+            return None
+    return found
+
+
+# Points where a nonzero g'' or two differing pieces show that g is not affine (exact, none special)
+AFFINE_POINTS = tuple(Rational(p) for p in ("-37/10", "-13/7", "-1/3", "2/9", "5/4", "11/3", "29/5"))
+
+
+def _nonzero_somewhere(expr: Expr) -> bool:
+    """True when ``expr`` is clearly nonzero at one of AFFINE_POINTS (Settings.numeric_digits, tolerance_digits)."""
+    settings = current()
+    threshold = Rational(1, 10**settings.tolerance_digits)
+    for point in AFFINE_POINTS:
+        value = expr.xreplace({z: point}).evalf(settings.numeric_digits)
+        if value.is_number and value.is_finite and abs(value) > threshold:
+            return True
+    return False
+
+
+def affinity(expr: Expr) -> bool | None:
+    """Is g affine? Every piece of g must have g'' ≡ 0 and all pieces must be one function.
+
+    False as soon as one sample point shows g'' ≠ 0 or two pieces that differ (a
+    witness, cheap); True only when each of those differences is proved to be 0
+    (by expansion, else by simplify); None when neither happens within the time bound.
+    """
+    unproved = within_time(lambda: _unproved_claims(expr))
+    if unproved is None or unproved is False:
+        return None if unproved is None else False
+    if not unproved:
+        return True
+    _prepare_simplify()
+    return within_time(lambda: all(simplify(claim) == 0 for claim in unproved) or None)
+
+
+def _unproved_claims(expr: Expr) -> list[Expr] | bool:
+    """The expressions that vanish exactly when g is affine and that expansion does not show to be 0,
+    or False when one of them is nonzero at a sample point."""
     parts = pieces(expr)
-    if not all(simplify(diff(p, z, 2)) == 0 for p in parts):
+    claims = [diff(part, z, 2) for part in parts] + [part - parts[0] for part in parts[1:]]
+    if any(_nonzero_somewhere(claim) for claim in claims):
         return False
-    first = parts[0]
-    return all(simplify(p - first) == 0 for p in parts[1:])
+    return [claim for claim in claims if claim != 0 and claim.expand() != 0]
+
+
+def is_affine_expr(expr: Expr) -> bool:
+    """Whether ``expr`` is affine in z (see ``affinity``); raises InvalidActivationError when undecided."""
+    return Activation.from_expr(expr).is_affine
 
 
 def pieces(expr: Expr) -> list[Expr]:
@@ -141,16 +434,6 @@ def pieces(expr: Expr) -> list[Expr]:
     if isinstance(folded, Piecewise):
         return [e for e, cond in folded.args if cond is not S.false]
     return [folded]
-
-
-def _try_range(expr: Expr):
-    from sympy.calculus.util import function_range
-
-    try:
-        found = function_range(expr, z, S.Reals)
-    except (NotImplementedError, ValueError, TypeError):
-        return None
-    return None if found.has(nan) else found
 
 
 # --- the applied form σ(z) ----------------------------------------------------
@@ -220,11 +503,11 @@ def _linear() -> Activation:
 
 
 def _sigmoid() -> Activation:
-    return Activation("sigmoid", 1 / (1 + exp(-z)), r"\sigma", "σ", Interval.open(0, 1), G * (1 - G))
+    return Activation("sigmoid", SIGMOID, r"\sigma", "σ", Interval.open(0, 1))
 
 
 def _tanh() -> Activation:
-    return Activation("tanh", tanh(z), r"\tanh", "tanh", Interval.open(-1, 1), 1 - G**2)
+    return Activation("tanh", tanh(z), r"\tanh", "tanh", Interval.open(-1, 1))
 
 
 def _relu() -> Activation:
@@ -233,7 +516,7 @@ def _relu() -> Activation:
 
 def _step(threshold=0) -> Activation:
     threshold = _parameter(threshold, "threshold")
-    name = "step" if threshold == 0 else f"step[{threshold}]"
+    name = _parameter_name("step", threshold, default=0)
     return Activation(name, Piecewise((1, z >= threshold), (0, True)), r"\operatorname{step}", "step", FiniteSet(0, 1))
 
 
@@ -241,21 +524,43 @@ def _leaky_relu(slope=Rational(1, 100)) -> Activation:
     slope = _parameter(slope, "slope")
     if not 0 < slope < 1:
         raise InvalidActivationError(f"leaky ReLU slope must lie strictly between 0 and 1, not {slope}")
-    name = "leaky_relu" if slope == Rational(1, 100) else f"leaky_relu[{slope}]"
+    name = _parameter_name("leaky_relu", slope, default=Rational(1, 100))
     return Activation(name, Piecewise((z, z >= 0), (slope * z, True)), r"\operatorname{LeakyReLU}", "LeakyReLU", S.Reals)
 
 
 def _softplus() -> Activation:
-    return Activation("softplus", log(1 + exp(z)), r"\operatorname{softplus}", "softplus", Interval.open(0, oo))
+    return Activation("softplus", SOFTPLUS, r"\operatorname{softplus}", "softplus", Interval.open(0, oo))
 
 
-def _parameter(value, what: str):
-    if isinstance(value, bool) or not isinstance(value, (int, float, Rational)) and not getattr(value, "is_Number", False):
+def _parameter(value, what: str) -> Rational:
+    """A parameter as an exact rational. A float becomes the decimal it prints as: 0.2 is 1/5, not 3602879701896397/2^54.
+
+    That is the number the user typed, and it keeps g exact for the symbolic side.
+    """
+    if isinstance(value, bool) or not (isinstance(value, (int, float)) or getattr(value, "is_Number", False)):
         raise InvalidActivationError(f"{what} must be a number, not {value!r}")
-    number = Rational(value) if isinstance(value, (int, float)) else value
-    if not number.is_finite:
+    if not (value.is_finite if isinstance(value, Basic) else abs(value) != float("inf") and value == value):
         raise InvalidActivationError(f"{what} must be finite, not {value!r}")
-    return number
+    if isinstance(value, int):
+        return Rational(value)
+    return Rational(repr(float(value))) if isinstance(value, float) or value.is_Float else value
+
+
+def _parameter_name(base: str, value: Rational, default: Rational) -> str:
+    """``leaky_relu(0.2)``, ``step(-3)``, ``leaky_relu(1/3)``; the bare name for the default value.
+
+    A rational prints as a decimal when that decimal is exact (1/5 → 0.2), else as p/q.
+    """
+    if value == default:
+        return base
+    if value.is_Integer:
+        return f"{base}({value})"
+    try:
+        decimal = repr(float(value))
+    except OverflowError:
+        decimal = ""
+    exact = decimal not in ("", "inf", "-inf") and Rational(decimal) == value
+    return f"{base}({decimal if exact else value})"
 
 
 ACTIVATIONS: dict[str, Callable[..., Activation]] = {
@@ -276,7 +581,10 @@ def names() -> list[str]:
 
 
 def get(name: str | Activation, **params) -> Activation:
-    """Look up an activation by name (``"sigmoid"``, ``"step"`` with ``threshold=…``, ``"leaky_relu"`` with ``slope=…``)."""
+    """Look up an activation by name (``"sigmoid"``, ``"step"`` with ``threshold=…``, ``"leaky_relu"`` with ``slope=…``).
+
+    ``"expr:<formula>"`` parses a user's g safely, e.g. ``get("expr:z/(1 + Abs(z))")``.
+    """
     if isinstance(name, Activation):
         if params:
             raise InvalidActivationError("parameters apply to activation names, not to Activation objects")
@@ -293,15 +601,3 @@ def get(name: str | Activation, **params) -> Activation:
         return ACTIVATIONS[key](**params)
     except TypeError as error:
         raise InvalidActivationError(f"activation {key!r} does not take parameters {sorted(params)}") from error
-
-
-def _check_table() -> None:
-    # Every entry must build, name itself, print, and differentiate.
-    for key, build in ACTIVATIONS.items():
-        act = build()
-        if act.name != key or not act.latex_name or act.range is None:
-            raise RuntimeError(f"activation table entry {key!r} is incomplete")
-        act.derivative  # noqa: B018 — fails loudly if SymPy cannot differentiate g
-
-
-_check_table()

@@ -4,17 +4,51 @@ SymPy's own parser evaluates Python code, so text from users is parsed with
 ``ast`` and a whitelist of node types, and the SymPy expression is built here
 node by node. Allowed: the variable ``z``; integers and decimals; ``+ - * / **``
 and unary ``+ -``; the functions in FUNCTIONS; the constants ``pi`` and ``E``.
-Refused, with a SymnnError that says why: anything else (attributes, subscripts,
-lambdas, comprehensions, keywords, strings, unknown names), text longer than
-MAX_LENGTH characters, nesting deeper than MAX_DEPTH, and powers whose result
-would be huge (exponents beyond MAX_EXPONENT, towers such as ``9**9**9**9``).
+Refused, with an UnsafeExpressionError that says why:
+anything else (attributes, subscripts, lambdas, comprehensions, keywords,
+strings, unknown names), text longer than MAX_LENGTH characters, nesting deeper
+than MAX_DEPTH, and anything whose size would make SymPy slow.
+
+Size rules. The danger is not the text, which is short, but numbers it denotes
+(``9**9**9**9``) and SymPy calls that evaluate them (an assumption query on
+``exp(exp(exp(99)))`` asks mpmath for a number with 10^42 digits). Each node is
+checked as it is built, bottom-up, so every check evaluates only parts that
+already passed:
+
+1. Exponents. In ``b**e`` every constant part of ``e`` is at most MAX_EXPONENT in
+   size: ``e`` itself when it is a number or has no ``z`` (``2**(pi*10**29)``),
+   otherwise the constant term and factor of each sum and product in it
+   (``2**(10**29*z)``, ``2**(z + 10**29)``). Symbolic exponents are thus refused
+   exactly like numeric ones. The base ``E`` is the exception: ``E**e`` is
+   ``exp(e)``, whose argument is bounded only by rule 2 (``exp(-200*z)``, a
+   steep sigmoid's, is fine; SymPy never expands e^c into digits).
+2. Magnitudes. Every constant (a part without ``z``) is a finite number of at
+   most MAX_RESULT_DIGITS decimal digits. The growing operations — powers of
+   constants, exp, sinh, cosh, and sin, cos of complex constants — are checked
+   from their arguments' values *before* SymPy builds them (building
+   ``Max(exp(10**3000), 1)`` alone takes SymPy seconds); every other constant
+   result is checked after. Magnitudes are evaluated at CHECK_DIGITS digits.
+3. Exact numbers. Integers have at most MAX_INTEGER_DIGITS digits; exact powers
+   of rationals at most MAX_RESULT_DIGITS; roots of numbers longer than
+   MAX_ROOT_DIGITS are refused (SymPy looks for exact roots).
+
+Because of rule 2, evaluating any constant of an accepted formula is cheap, so
+SymPy's own checks (comparisons in Max, assumption queries) cannot stall on it.
+``check_expression`` applies rules 1 and 2 to a whole expression built elsewhere;
+every Activation record runs it, so a g given as a SymPy object obeys the same
+rules (and has at most MAX_NODES nodes).
+Any Python or SymPy exception while building is turned into an
+UnsafeExpressionError naming the formula.
 """
 
 from __future__ import annotations
 
 import ast
+import operator
 from numbers import Number
+from typing import Callable, Iterator
 
+import mpmath
 from sympy import (
     Abs,
     E,
@@ -33,6 +67,7 @@ from sympy import (
     exp,
     log,
     pi,
+    postorder_traversal,
     sign,
     sin,
     sinh,
@@ -41,12 +76,19 @@ from sympy import (
 )
 from sympy.core.basic import Basic
 
-from symnn.errors import UnsafeExpressionError
+from symnn.core.guards import node_count
+from symnn.errors import SymnnError, UnsafeExpressionError
 
 MAX_LENGTH = 200
 MAX_DEPTH = 20
-MAX_EXPONENT = 100  # |exponent| of a power, when it is a number
+MAX_EXPONENT = 100  # size of any constant part of an exponent (rule 1)
 MAX_INTEGER_DIGITS = 30
+# decimal digits of any constant (rule 2) and of exact powers (rule 3); below Python's limit of 4300 digits
+# for printing an integer, so that every accepted formula prints
+MAX_RESULT_DIGITS = 4_000
+MAX_ROOT_DIGITS = 60
+MAX_NODES = 1000  # nodes of a g(z) given as a SymPy object (text is bounded by MAX_LENGTH already)
+CHECK_DIGITS = 15  # precision of the magnitude checks: only the order of magnitude matters
 
 FUNCTIONS = {
     "exp": exp, "log": log, "sqrt": sqrt, "tanh": tanh, "sinh": sinh, "cosh": cosh, "sin": sin, "cos": cos,
@@ -56,50 +98,74 @@ FUNCTIONS = {
 ARITY = {"Max": None, "max": None, "Min": None, "min": None, "Heaviside": (1, 2)}
 CONSTANTS = {"pi": pi, "E": E}
 
+_LOG10_E = mpmath.log10(mpmath.e)
+# log10 |f(c)| is at most this, from the value c of a constant argument (rule 2); other functions
+# do not grow beyond their argument (tanh, atan, log, sqrt, Abs, …).
+GROWTH: dict[type, Callable[[mpmath.mpc], mpmath.mpf]] = {
+    exp: lambda c: c.real * _LOG10_E,
+    sinh: lambda c: abs(c.real) * _LOG10_E,
+    cosh: lambda c: abs(c.real) * _LOG10_E,
+    sin: lambda c: abs(c.imag) * _LOG10_E,
+    cos: lambda c: abs(c.imag) * _LOG10_E,
+}
+
 
 def _allowed() -> str:
     return (f"allowed: the variable z, numbers, + - * / **, the functions {', '.join(sorted(set(FUNCTIONS)))} "
             f"and the constants {', '.join(CONSTANTS)}")
 
 
+def _quoted(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
 def parse_activation(text: str, variable: Expr) -> Expr:
-    """The SymPy expression of ``text`` in the one variable ``z`` (given as ``variable``)."""
+    """The SymPy expression of ``text`` in the one variable ``z`` (given as ``variable``).
+
+    Every refusal is an UnsafeExpressionError saying why; any other failure while building is one that
+    quotes ``text`` and names the Python or SymPy error.
+    """
     if not isinstance(text, str):
         raise UnsafeExpressionError(f"an activation formula is text, not {type(text).__name__}")
     if len(text) > MAX_LENGTH:
-        raise UnsafeExpressionError(f"the formula has {len(text)} characters; at most {MAX_LENGTH} are allowed")
+        raise UnsafeExpressionError(f"the formula {_quoted(text)} has {len(text)} characters; "
+                                    f"at most {MAX_LENGTH} are allowed")
     if not text.strip():
         raise UnsafeExpressionError(f"the formula is empty; write g(z), e.g. 'z/(1 + Abs(z))'; {_allowed()}")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
         message = getattr(error, "msg", None) or "cannot be read"
-        raise UnsafeExpressionError(f"the formula {text!r} is not valid arithmetic ({message}); {_allowed()}") from None
-    return _Builder(variable).build(tree.body, 1)
+        raise UnsafeExpressionError(f"the formula {_quoted(text)} is not valid arithmetic ({message}); "
+                                    f"{_allowed()}") from None
+    try:
+        return _Builder(variable).build(tree.body, 1)
+    except SymnnError:
+        raise
+    except Exception as error:  # noqa: BLE001 — SymPy or Python failing on an allowed input is a refusal, not a crash
+        raise UnsafeExpressionError(f"the formula {_quoted(text)} cannot be built "
+                                    f"({type(error).__name__}: {_short(error, 80)})") from None
 
 
 class _Builder:
+    """Builds the SymPy expression of an ``ast`` tree node by node, checking each node's size (rules 1–3)."""
+
     def __init__(self, variable: Expr):
         self.variable = variable
 
     def build(self, node: ast.AST, depth: int) -> Expr:
         if depth > MAX_DEPTH:
             raise UnsafeExpressionError(f"the formula is nested more than {MAX_DEPTH} levels deep")
-        if isinstance(node, ast.Constant):
-            return self._number(node.value)
-        if isinstance(node, ast.Name):
-            return self._name(node.id)
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
-            operand = self.build(node.operand, depth + 1)
-            return -operand if isinstance(node.op, ast.USub) else operand
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
-            left, right = self.build(node.left, depth + 1), self.build(node.right, depth + 1)
-            return self._binary(node.op, left, right)
-        if isinstance(node, ast.Call):
-            return self._call(node, depth)
-        raise UnsafeExpressionError(f"'{type(node).__name__}' is not allowed in a formula; {_allowed()}")
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is None:
+            raise UnsafeExpressionError(f"'{type(node).__name__}' is not allowed in a formula; {_allowed()}")
+        result = method(node, depth)
+        if not result.has(self.variable):
+            _check_constant(result)
+        return result
 
-    def _number(self, value) -> Expr:
+    def _Constant(self, node: ast.Constant, depth: int) -> Expr:  # noqa: N802 — named after the ast node
+        value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise UnsafeExpressionError(f"{value!r} is not a number; {_allowed()}")
         if isinstance(value, int):
@@ -110,28 +176,25 @@ class _Builder:
             raise UnsafeExpressionError("numbers must be finite")
         return Rational(str(value))  # the decimal as written: 0.1 is 1/10
 
-    def _name(self, name: str) -> Expr:
-        if name == "z":
+    def _Name(self, node: ast.Name, depth: int) -> Expr:  # noqa: N802
+        if node.id == "z":
             return self.variable
-        if name in CONSTANTS:
-            return CONSTANTS[name]
-        raise UnsafeExpressionError(f"unknown name {name!r}: the variable is z; {_allowed()}")
+        if node.id in CONSTANTS:
+            return CONSTANTS[node.id]
+        raise UnsafeExpressionError(f"unknown name {node.id!r}: the variable is z; {_allowed()}")
 
-    @staticmethod
-    def _binary(op: ast.operator, left: Expr, right: Expr) -> Expr:
-        if isinstance(op, ast.Add):
-            return left + right
-        if isinstance(op, ast.Sub):
-            return left - right
-        if isinstance(op, ast.Mult):
-            return left * right
-        if isinstance(op, ast.Div):
-            if right == 0:
-                raise UnsafeExpressionError("division by zero")
-            return left / right
-        return _power(left, right)
+    def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> Expr:  # noqa: N802
+        if type(node.op) not in UNARY:
+            raise UnsafeExpressionError(f"'{type(node.op).__name__}' is not allowed in a formula; {_allowed()}")
+        return UNARY[type(node.op)](self.build(node.operand, depth + 1))
 
-    def _call(self, node: ast.Call, depth: int) -> Expr:
+    def _BinOp(self, node: ast.BinOp, depth: int) -> Expr:  # noqa: N802
+        if type(node.op) not in BINARY:
+            raise UnsafeExpressionError(f"'{type(node.op).__name__}' is not allowed in a formula; {_allowed()}")
+        left, right = self.build(node.left, depth + 1), self.build(node.right, depth + 1)
+        return BINARY[type(node.op)](left, right, self.variable)
+
+    def _Call(self, node: ast.Call, depth: int) -> Expr:  # noqa: N802
         if not isinstance(node.func, ast.Name):
             raise UnsafeExpressionError(f"only plain function names may be called ({_allowed()}), "
                                         f"not {type(node.func).__name__}")
@@ -148,36 +211,145 @@ class _Builder:
             wanted = "at least 2" if arity is None else (str(arity[0]) if arity[0] == arity[1] else f"{arity[0]} or {arity[1]}")
             raise UnsafeExpressionError(f"{name}() takes {wanted} argument(s), not {count}")
         args = [self.build(arg, depth + 1) for arg in node.args]
+        check_function(FUNCTIONS[name], args, self.variable)
         return FUNCTIONS[name](*args)
 
 
-MAX_RESULT_DIGITS = 10_000
-MAX_ROOT_DIGITS = 60
+def _divide(left: Expr, right: Expr, variable: Expr) -> Expr:
+    if right == 0:
+        raise UnsafeExpressionError("division by zero")
+    return left / right
 
 
-def _short(number) -> str:
-    text = str(number)
-    return text if len(text) <= 20 else text[:10] + "…" + f" ({len(text)} digits)"
+def _power(base: Expr, exponent: Expr, variable: Expr) -> Expr:
+    check_power(base, exponent, variable)
+    return Pow(base, exponent)
 
 
-def _digits(number) -> int:
-    """About how many decimal digits numerator and denominator of a rational have together."""
-    rational = Rational(number)
-    return int((int(rational.p).bit_length() + int(rational.q).bit_length()) * 0.30103) + 1
+BINARY = {ast.Add: lambda a, b, _: a + b, ast.Sub: lambda a, b, _: a - b, ast.Mult: lambda a, b, _: a * b,
+          ast.Div: _divide, ast.Pow: _power}
+UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
 
 
-def _power(base: Expr, exponent: Expr) -> Expr:
-    """base ** exponent, refusing exponents and exact results that would take unbounded time or memory."""
+def constant_parts(expr: Expr, variable: Expr) -> Iterator[Expr]:
+    """The parts of ``expr`` without ``variable``: all of it, or the constant term and factor of each sum and product.
+
+    ``10**29*z + 3`` has the parts 10**29 and 3; ``sin(4*z)`` has 4.
+    """
+    if not expr.has(variable):
+        yield expr
+        return
+    parts = expr.args
+    if expr.is_Add or expr.is_Mul:
+        constant, rest = expr.as_independent(variable, as_Add=expr.is_Add)
+        if constant != (0 if expr.is_Add else 1):
+            yield constant
+        parts = rest.args if type(rest) is type(expr) else (rest,)
+    for part in parts:
+        if part.has(variable):
+            yield from constant_parts(part, variable)
+        elif isinstance(part, Expr):
+            yield part
+
+
+def check_power(base: Expr, exponent: Expr, variable: Expr) -> None:
+    """Refuse base**exponent, before SymPy builds it, if it breaks rules 1–3."""
     if exponent.is_Number:
-        if abs(exponent) > MAX_EXPONENT:
-            raise UnsafeExpressionError(f"exponents may be at most {MAX_EXPONENT} in size, not {_short(exponent)}")
+        _check_exponent(exponent, exponent)
         if base.is_Rational and exponent.is_Rational:
             if _digits(base) * abs(exponent) > MAX_RESULT_DIGITS:
                 raise UnsafeExpressionError(f"the power would have more than {MAX_RESULT_DIGITS} digits")
             if not exponent.is_Integer and _digits(base) > MAX_ROOT_DIGITS:
                 # SymPy looks for exact roots of the base, which is slow for long numbers
                 raise UnsafeExpressionError(f"roots of numbers longer than {MAX_ROOT_DIGITS} digits are not allowed")
-    return Pow(base, exponent)
+    elif base != E:
+        for part in constant_parts(exponent, variable):
+            _check_exponent(part, exponent)
+    if not base.has(variable) and not exponent.has(variable):
+        _check_power_digits(base, exponent)
+
+
+def check_function(function: type, args: list[Expr], variable: Expr) -> None:
+    """Refuse function(*args), before SymPy builds it, if it would be a constant beyond rule 2 (exp(exp(99)))."""
+    if function in GROWTH and not args[0].has(variable):
+        _check_digits(GROWTH[function](_value(args[0])), lambda: f"{function.__name__}({_short(args[0])})")
+
+
+def check_expression(expr: Expr, variable: Expr) -> None:
+    """Rules 1 and 2 over an expression built elsewhere (a user's own SymPy object), each node after its children.
+
+    Every activation record runs it, so any g symnn works with has constants that
+    evaluate quickly and exponents of bounded size, whether it came as text or not.
+    """
+    if node_count(expr, MAX_NODES + 1) > MAX_NODES:
+        raise UnsafeExpressionError(f"g(z) has more than {MAX_NODES} nodes; at most {MAX_NODES} are allowed")
+    for node in postorder_traversal(expr):
+        if not isinstance(node, Expr):
+            continue
+        if isinstance(node, Pow):
+            check_power(node.base, node.exp, variable)
+        elif type(node) in GROWTH:
+            check_function(type(node), list(node.args), variable)
+        if not node.has(variable):
+            _check_constant(node)
+
+
+def _value(constant: Expr) -> mpmath.mpc:
+    """A constant as an mpmath complex at CHECK_DIGITS digits; refused when it is not a finite number."""
+    try:
+        real, imag = constant.evalf(CHECK_DIGITS).as_real_imag()
+        if real.is_Number and imag.is_Number and real.is_finite and imag.is_finite:
+            return mpmath.mpc(mpmath.mpf(Float(real)._mpf_), mpmath.mpf(Float(imag)._mpf_))
+    except Exception:  # noqa: BLE001 — whatever stops evalf, the constant is not a usable number
+        pass
+    raise UnsafeExpressionError(f"the constant {_short(constant)} is not a finite number; constants must be finite")
+
+
+def _check_constant(constant: Expr) -> None:
+    """Rule 2 for a constant already built: finite, at most MAX_RESULT_DIGITS digits."""
+    size = abs(_value(constant))
+    if size:
+        _check_digits(mpmath.log10(size), lambda: _short(constant))
+
+
+def _check_digits(log10_size, describe: Callable[[], str]) -> None:
+    if log10_size > MAX_RESULT_DIGITS:
+        raise UnsafeExpressionError(f"{describe()} would have about {mpmath.nstr(log10_size, 3)} digits; "
+                                    f"constants may have at most {MAX_RESULT_DIGITS:,}")
+
+
+def _check_exponent(part: Expr, exponent: Expr) -> None:
+    """Rule 1: a constant part of an exponent is at most MAX_EXPONENT in size."""
+    size = abs(_value(part))
+    if size > MAX_EXPONENT:
+        where = "" if part == exponent else f" (a constant in the exponent {_short(exponent)})"
+        raise UnsafeExpressionError(f"exponents may be at most {MAX_EXPONENT} in size, "
+                                    f"not {_short(part)}{where}, about {mpmath.nstr(size, 3)}")
+
+
+def _check_power_digits(base: Expr, exponent: Expr) -> None:
+    """Rule 2 for base**exponent of two constants, before SymPy builds it: log10 |b^e| = Re(e·ln b)/ln 10."""
+    base_value = _value(base)
+    if base_value:
+        _check_digits(mpmath.re(_value(exponent) * mpmath.log(base_value)) * _LOG10_E,
+                      lambda: f"{_short(base)}**{_short(exponent)}")
+
+
+def _short(value, limit: int = 24) -> str:
+    """``value`` for a message: short text as is, long text cut, long numbers by their number of digits."""
+    if isinstance(value, Rational) and _digits(value) > 20:
+        return mpmath.nstr(mpmath.mpf(int(value.p)) / int(value.q), 3)
+    try:
+        text = str(value)
+    except ValueError:  # Python refuses to print integers of more than 4300 digits
+        return "an expression with very long numbers"
+    return text if len(text) <= limit else text[:limit - 4] + "…"
+
+
+def _digits(number) -> int:
+    """About how many decimal digits numerator and denominator of a rational have together."""
+    rational = Rational(number)
+    return int((int(rational.p).bit_length() + int(rational.q).bit_length()) * 0.30103) + 1
 
 
 def as_expr(value) -> Expr:
@@ -189,8 +361,8 @@ def as_expr(value) -> Expr:
     if isinstance(value, int):
         return Integer(value)
     if isinstance(value, float):
-        return Float(value) if value != int(value) else Integer(int(value))
-    if isinstance(value, Number):
+        return Integer(int(value)) if value.is_integer() else Float(value)
+    if isinstance(value, Number) and not isinstance(value, complex):
         return Rational(str(value))
-    raise UnsafeExpressionError(f"expected a SymPy expression or a number, not {type(value).__name__} "
+    raise UnsafeExpressionError(f"expected a SymPy expression or a real number, not {type(value).__name__} "
                                 "(formulas given as text go through Activation.from_string)")

@@ -11,79 +11,64 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from sympy import Expr, Function, exp, lambdify, log, simplify
-from sympy.codegen.numpy_nodes import logaddexp
+from sympy import Expr, Symbol, lambdify
 
-from symnn.core.activations import ACTIVATIONS, Activation, z
-from symnn.errors import InvalidArgumentError
+from symnn.core.activations import Activation, z
 from symnn.core.network import Network
-from symnn.errors import BadNumbersError
+from symnn.errors import BadNumbersError, InvalidArgumentError
 from symnn.numeric.params import Params, as_batch
 
-class stable_sigmoid(Function):  # noqa: N801 — a SymPy function head, named like sympy's own
-    """σ(z) = 1/(1 + e^{−z}) as one SymPy head, so lambdify can hand it to a stable NumPy routine."""
 
-    nargs = 1
-
-    def _eval_rewrite_as_exp(self, arg, **kwargs):
-        return 1 / (1 + exp(-arg))
-
-
-def _numpy_sigmoid(values: np.ndarray) -> np.ndarray:
+def _numpy_sigmoid(values) -> np.ndarray:
     # 1/(1 + e^{−z}) where e^{−z} cannot overflow, in place (as fast as the naive formula);
     # below that, 1 + e^{z} rounds to 1, so σ(z) = e^{z}/(1 + e^{z}) is e^{z} to the last bit.
+    values = np.asarray(values)
+    if values.dtype.kind != "f":  # integers, or a plain number from a plot
+        values = values.astype(np.float64)
+    flat = values.reshape(-1)  # at least one dimension, so the in-place steps below work for a scalar too
     limit = np.log(np.finfo(values.dtype).max) - 1  # 708.4 for float64, 87.7 for float32
-    out = np.maximum(values, -limit)
+    out = np.maximum(flat, -limit)
     np.negative(out, out=out)
     np.exp(out, out=out)
     out += 1
     np.reciprocal(out, out=out)
-    low = values < -limit
+    low = flat < -limit
     if low.any():
-        out[low] = np.exp(values[low])
-    return out
+        out[low] = np.exp(flat[low])
+    return out.reshape(values.shape)
 
 
-# SymPy heads → NumPy routines, for the heads NumPy has no stable routine of its own.
+# SymPy heads → NumPy routines, for the heads of the activations' stable forms that NumPy has no
+# routine of its own for (logaddexp, exp, log, tanh … lambdify maps itself).
 NUMPY_IMPLEMENTATIONS = {"stable_sigmoid": _numpy_sigmoid}
-
-# Stable rewrites of g(z) for floating point: no overflow and no RuntimeWarning for
-# |z| up to 1e4. Each is checked equal to the activation's SymPy expression below.
-STABLE_FORMS: dict[str, Expr] = {
-    "sigmoid": stable_sigmoid(z),
-    "softplus": logaddexp(0, z),  # log(1 + e^{z})
-}
 DTYPES = {"float64": np.float64, "float32": np.float32}
 
 
-def stable_expression(activation: Activation) -> Expr:
-    """The expression lambdify turns into NumPy: the stable rewrite where one exists, else g(z) itself."""
-    return STABLE_FORMS.get(activation.name, activation.expr)
+def numpy_function(expr: Expr, variables: tuple[Symbol, ...] = (z,)) -> Callable:
+    """``expr`` lambdified to NumPy, with symnn's stable routines for its special heads."""
+    return lambdify(variables, expr, modules=[NUMPY_IMPLEMENTATIONS, "numpy"])
 
 
-def numpy_activation(activation: Activation) -> Callable[[np.ndarray], np.ndarray]:
-    """g as an elementwise NumPy function, lambdified from its (stable) SymPy expression."""
-    function = lambdify(z, stable_expression(activation), modules=[NUMPY_IMPLEMENTATIONS, "numpy"])
+def elementwise(expr: Expr) -> Callable[[np.ndarray], np.ndarray]:
+    """``expr`` in z as an elementwise NumPy function whose result always has the shape of its input."""
+    function = numpy_function(expr)
 
     def apply(values: np.ndarray) -> np.ndarray:
         out = function(values)
         # a constant g (or one piece of a Piecewise) can come back as a scalar
-        return np.broadcast_to(np.asarray(out, dtype=values.dtype), values.shape)
+        return np.broadcast_to(np.asarray(out, dtype=np.asarray(values).dtype), np.shape(values))
 
     return apply
 
 
-def _check_stable_forms() -> None:
-    for name, stable in STABLE_FORMS.items():
-        plain = ACTIVATIONS[name]().expr
-        if simplify(stable.rewrite(exp).rewrite(log) - plain.rewrite(exp)) != 0:
-            raise RuntimeError(f"the stable NumPy form of {name} is not equal to g(z)")
-        heads = {type(f).__name__ for f in stable.atoms(Function)}
-        if not heads <= set(NUMPY_IMPLEMENTATIONS) | {"logaddexp", "exp", "log", "tanh"}:
-            raise RuntimeError(f"the stable form of {name} uses a head without a NumPy routine: {heads}")
+def stable_expression(activation: Activation) -> Expr:
+    """The expression lambdify turns into NumPy: the record's checked stable form where it has one, else g(z)."""
+    return activation.numeric_expr
 
 
-_check_stable_forms()
+def numpy_activation(activation: Activation) -> Callable[[np.ndarray], np.ndarray]:
+    """g as an elementwise NumPy function, lambdified from its (stable) SymPy expression."""
+    return elementwise(activation.numeric_expr)
 
 
 @dataclass(frozen=True)

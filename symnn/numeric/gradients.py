@@ -1,94 +1,74 @@
 """Backpropagation formulas derived by SymPy, then compiled structurally (matrix products + lambdified pieces).
 
-For the output layer δ^{[L]} = ∂L/∂z^{[L]} is differentiated and simplified by SymPy
-(binary cross-entropy after a sigmoid gives a − y); for the layers below,
-δ^{[j]} = (δ^{[j+1]} W^{[j+1]T}) ⊙ g^{[j]}′(z^{[j]}) with g′ from SymPy, and
+At the output δ^{[L]} = ∂L/∂z^{[L]} = ∂L/∂a · g′(z), with ∂L/∂a differentiated by
+SymPy and g′ the same factor the hidden layers use, taken from the activation's
+record (σ′ = a(1 − a), softplus′ = σ in its stable form), so the output cannot
+overflow where a hidden layer would not; where g′ is written in a the product is
+cancelled (binary cross-entropy after a sigmoid gives a − y). For the layers below,
+δ^{[j]} = (δ^{[j+1]} W^{[j+1]T}) ⊙ g^{[j]}′(z^{[j]}), and
 ∂L/∂W^{[j]} = A^{[j−1]T} δ^{[j]} / N, ∂L/∂b^{[j]} = mean of δ^{[j]}.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
-from sympy import Expr, diff, exp, lambdify, log, simplify
-from sympy.codegen.numpy_nodes import logaddexp
+from sympy import Expr, Interval, diff, factor, simplify
 
 from symnn.core import notation
-from symnn.core.activations import G, Activation, get, z
-from symnn.errors import InvalidArgumentError
+from symnn.core.activations import G, LOSSES, Y, Activation, z
 from symnn.core.network import Network
-from symnn.numeric.compile import CompiledNetwork
+from symnn.errors import InvalidArgumentError
+from symnn.numeric.compile import CompiledNetwork, numpy_function
 from symnn.numeric.params import Params
 
 A = notation.variable("a")  # the unit's activation a = g(z)
-Y = notation.variable("y")  # the target
 
-LOSSES: dict[str, Callable[[Expr, Expr], Expr]] = {
-    "bce": lambda a, y: -(y * log(a) + (1 - y) * log(1 - a)),  # binary cross-entropy
-    "mse": lambda a, y: (a - y) ** 2 / 2,  # squared error, halved so its gradient is (a − y) g′(z)
-}
-# The loss as NumPy evaluates it, written in z where that is more stable; checked equal at import.
-STABLE_LOSSES: dict[tuple[str, str], Expr] = {
-    ("bce", "sigmoid"): logaddexp(0, z) - Y * z,
-}
+# What the output activation's values must lie in for a loss to be defined (log needs 0 < a < 1)
+LOSS_DOMAINS = {"bce": Interval.open(0, 1)}
 
 
 def check_loss(loss: str, output: Activation) -> None:
+    """Refuse an unknown loss, or a loss after a g whose values are not known to lie where the loss is defined."""
     if loss not in LOSSES:
         raise InvalidArgumentError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
-    if loss == "bce" and output.name != "sigmoid":
+    domain = LOSS_DOMAINS.get(loss)
+    if domain is None:
+        return
+    values = output.range  # decided from g, not from its name; None when SymPy cannot find it in time
+    if values is None or values.is_subset(domain) is not True:
+        found = "an unknown set" if values is None else values
         raise InvalidArgumentError(
-            f"binary cross-entropy needs a sigmoid output layer (its log needs 0 < a < 1), not {output.name}; "
+            f"binary cross-entropy needs a sigmoid output layer (or one whose values lie in {domain}: "
+            f"its log needs 0 < a < 1), not {output.name} with values in {found}; "
             "use loss='mse' or a sigmoid output")
 
 
-def loss_of_z(loss: str, output: Activation) -> Expr:
-    """L(g(z), y) with g applied as the lecture writes it (σ(z)), ready for SymPy to differentiate."""
-    return LOSSES[loss](output(z), Y)
+def derivative_factor(activation: Activation) -> Expr:
+    """g′(z) in terms of a = g(z) where the record knows that form (σ′ = a(1 − a)), else in z, stably."""
+    if activation.derivative_in_g is not None:
+        return activation.derivative_in_g.xreplace({G: A})
+    return activation.numeric_derivative
 
 
 def output_delta(loss: str, output: Activation) -> Expr:
-    """δ = ∂L/∂z at the output, in terms of a = g(z), z and y, simplified (a − y for sigmoid + cross-entropy)."""
+    """δ = ∂L/∂z at the output: ∂L/∂a · g′(z) in terms of a, z and y (a − y for sigmoid + cross-entropy)."""
     check_loss(loss, output)
-    derivative = diff(loss_of_z(loss, output), z)
-    if output(z) != z:
-        derivative = derivative.xreplace({output(z): A})
-    return simplify(derivative)
-
-
-# g′(z) for NumPy where SymPy's derivative would overflow: softplus′ = σ, in its stable form.
-STABLE_DERIVATIVES: dict[str, Expr] = {"softplus": exp(-logaddexp(0, -z))}
-
-
-def derivative_factor(activation: Activation) -> Expr:
-    """g′(z) in terms of a = g(z) where SymPy's form allows (σ′ = a(1 − a)), else in z (stably)."""
-    if activation.derivative_in_g is not None:
-        return activation.derivative_in_g.xreplace({G: A})
-    return STABLE_DERIVATIVES.get(activation.name, activation.derivative)
+    delta = diff(LOSSES[loss](A, Y), A) * derivative_factor(output)
+    if output.derivative_in_g is not None:
+        delta = factor(delta)  # a(1 − a) cancels against the 1/(a(1 − a)) of cross-entropy: no 0/0 at saturation
+    if output.expr == z:
+        delta = delta.xreplace({A: z})  # for the identity a is z; the lecture writes z − y
+    return delta
 
 
 def loss_value_expression(loss: str, output: Activation) -> tuple[Expr, bool]:
-    """(expression, in_z): the loss as NumPy should evaluate it, in z when a stable form exists, else in a."""
-    stable = STABLE_LOSSES.get((loss, output.name))
+    """(expression, in_z): the loss as NumPy should evaluate it, in z when the record has a stable form, else in a."""
+    stable = output.stable_loss(loss)
     if stable is not None:
         return stable, True
     return LOSSES[loss](A, Y), False
-
-
-def _check_stable_losses() -> None:
-    for name, stable in STABLE_DERIVATIVES.items():
-        if simplify(stable.rewrite(log).rewrite(exp) - get(name).derivative) != 0:
-            raise RuntimeError(f"the stable derivative of {name} is not g′(z)")
-
-    for (loss, name), stable in STABLE_LOSSES.items():
-        plain = LOSSES[loss](get(name).expr, Y)
-        if simplify((stable.rewrite(log) - plain).rewrite(exp).expand(force=True)) != 0:
-            raise RuntimeError(f"the stable form of {loss} after {name} is not equal to the loss")
-
-
-_check_stable_losses()
 
 
 @dataclass(frozen=True)
@@ -109,11 +89,11 @@ class CompiledGradient:
         check_loss(loss, output)
         self.compiled, self.loss = compiled, loss
         self.delta_formula = output_delta(loss, output)
-        self._delta = lambdify((A, z, Y), self.delta_formula, modules="numpy")
+        self._delta = numpy_function(self.delta_formula, (A, z, Y))
         self.factor_formulas = [derivative_factor(layer.activation) for layer in network.layers]
-        self._factors = [lambdify((A, z), f, modules="numpy") for f in self.factor_formulas]
+        self._factors = [numpy_function(f, (A, z)) for f in self.factor_formulas]
         expression, self._loss_in_z = loss_value_expression(loss, output)
-        self._loss = lambdify((A if not self._loss_in_z else z, Y), expression, modules="numpy")
+        self._loss = numpy_function(expression, (A if not self._loss_in_z else z, Y))
 
     def loss_value(self, A_L: np.ndarray, Z_L: np.ndarray, y: np.ndarray) -> float:
         per_sample = self._loss(Z_L if self._loss_in_z else A_L, y)
@@ -129,8 +109,8 @@ class CompiledGradient:
             dW.append(trace.A[j - 1].T @ delta / n)
             db.append(delta.mean(axis=0))
             if j > 1:
-                factor = self._factors[j - 2](trace.A[j - 1], trace.Z[j - 2])
-                delta = (delta @ params.W(j).T) * factor
+                g_prime = self._factors[j - 2](trace.A[j - 1], trace.Z[j - 2])
+                delta = (delta @ params.W(j).T) * g_prime
         return Gradient(dW[::-1], db[::-1], self.loss_value(trace.A[-1], trace.Z[-1], targets))
 
 
