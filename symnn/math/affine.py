@@ -7,7 +7,7 @@ a ↦ (A_p ⋯ A_q)^T a + Σ_j (A_{j+1} ⋯ A_q)^T c_j.
 
 from __future__ import annotations
 
-from sympy import Add, Expr, MatAdd, MatMul, MatrixExpr, Mul, OneMatrix, S, Transpose
+from sympy import Add, Expr, MatAdd, MatMul, MatrixExpr, Mul, OneMatrix, S, Transpose, ZeroMatrix
 
 from symnn.core import guards, notation
 from symnn.core.layer import Layer
@@ -23,7 +23,12 @@ def layer_affine(layer: Layer) -> tuple[Expr, Expr]:
 
 
 def scaled(s: Expr, expr):
-    return expr if s == 1 else Mul(s, expr)
+    """s·expr, kept as written when s = 1; a constant g (s = 0) makes a zero of the right kind."""
+    if s == 1:
+        return expr
+    if s == 0:
+        return ZeroMatrix(*expr.shape) if isinstance(expr, MatrixExpr) else S.Zero
+    return Mul(s, expr)
 
 
 def _layer_bias(layer: Layer, s: Expr, t: Expr) -> list[Expr]:

@@ -69,7 +69,8 @@ def prepare(expr):
 
 def _explicit_matrix(value):
     """A block expression made only of explicit matrices, multiplied out; anything else unchanged."""
-    if isinstance(value, MatrixExpr) and not isinstance(value, MatrixBase) and not value.atoms(MatrixSymbol):
+    if (isinstance(value, MatrixExpr) and not isinstance(value, MatrixBase) and not value.atoms(MatrixSymbol)
+            and all(dimension.is_Integer for dimension in value.shape)):
         return Matrix(value.doit())
     return value
 
