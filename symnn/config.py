@@ -7,7 +7,7 @@ list of valid ones.
 
 >>> from symnn.config import current, settings
 >>> current().terms
-5000000
+1000000
 >>> with settings(terms=10):
 ...     current().terms
 10
@@ -30,10 +30,15 @@ Progress = Callable[[Iterable, int, str], Iterable]
 class Settings:
     """Every limit and threshold symnn uses, with the reason for its default."""
 
-    # Size guards (ExpressionTooLarge beyond these)
-    terms: int = 5_000_000  # products or leaves an explicit (nested) expression may have
+    # Size guards (ExpressionTooLarge beyond these), set from costs measured on a 2-core machine so
+    # that anything inside them finishes in seconds:
+    terms: int = 1_000_000  # products in an explicit W' or nested expression (784-64-10's W': 501 760, ~1 s)
     expanded: int = 200_000  # monomials a full SymPy expand may produce (about a second per 100 000)
-    latex_nodes: int = 200_000  # nodes of an expression symnn.latex / symnn.pretty will print
+    unit_terms: int = 50_000  # terms of one unit's z (SymPy builds ~15 000 a second)
+    symbols: int = 500_000  # weight and bias symbols one call may create (W, params: ~80 000 a second)
+    depth: int = 100  # computed layers an expression nested across layers may span (SymPy recurses per layer)
+    latex_nodes: int = 8_000  # nodes symnn.latex / pretty print (SymPy orders a sum's terms in quadratic time:
+    #                           a 2 000-term sum, 6 000 nodes, prints in ~1 s; 4 000 terms take ~3 s)
     # Printing: above this many parameters a network prints in block form, not unit by unit
     elementwise_parameters: int = 200
     # Proofs print their elementwise steps only for networks this small (and this many outputs)

@@ -467,11 +467,14 @@ def test_witness_for_a_large_network_is_found_quickly_and_reevaluates_in_numpy()
         symnn.collapse(net)
     assert time.perf_counter() - start < 120
     witness = info.value.witness
+    # A network this large gets a one-path witness: the path's parameters, every other weight 0.
+    assert set(witness.params) == {p for layer in net.layers for p in (layer.weight(1, 1), layer.bias_term(1))}
     # f(x + y) + f(0) − f(x) − f(y) by hand: a^{[j]} = σ(W^{[j]T} a^{[j-1]} + b^{[j]}), in float64
-    Ws = [np.array([[float(witness.params[layer.weight(k, i)]) for i in range(1, layer.n_out + 1)]
-                    for k in range(1, layer.n_in + 1)]) for layer in net.layers]
-    bs = [np.array([float(witness.params[layer.bias_term(i)]) for i in range(1, layer.n_out + 1)])
-          for layer in net.layers]
+    Ws = [np.zeros((n_in, n_out)) for n_in, n_out in zip(net.sizes, net.sizes[1:])]
+    bs = [np.zeros(n_out) for n_out in net.sizes[1:]]
+    for j, layer in enumerate(net.layers):
+        Ws[j][0, 0] = float(witness.params[layer.weight(1, 1)])
+        bs[j][0] = float(witness.params[layer.bias_term(1)])
 
     def f(x):
         a = np.asarray(x, dtype=float)

@@ -9,7 +9,7 @@ from typing import Sequence
 
 from sympy import Add, Eq, Expr, Matrix, Mul, S, Sum, Symbol, zeros
 
-from symnn.core import notation
+from symnn.core import guards, notation
 from symnn.core.activations import Activation, get as get_activation
 from symnn.core.notation import Index
 from symnn.core.printing import Shows
@@ -124,6 +124,8 @@ class Layer(Shows):
     def unit_z(self, i: int, sources: Sequence[Expr] | None = None) -> Expr:
         """z_i^{[j]} = Σ_k w_{ki}^{[j]} s_k + b_i^{[j]} with the inputs s (default: this layer's input symbols)."""
         check_unit(i, self.n_out)
+        guards.check(self.n_in + 1, f"z_{i}^[{self.index}] of {self!r}", setting="unit_terms",
+                     alternative="use the Σ form (z_sum) or the block form (block_z), or symnn.compile for numbers")
         sources = self.inputs() if sources is None else list(sources)
         terms = [Mul(self.weight(k, i), source) for k, source in enumerate(sources, start=1)]
         return Add(*terms, self.bias_term(i))
@@ -175,6 +177,8 @@ class Layer(Shows):
 
     def weight_rows(self) -> list[list[Symbol]]:
         """W^{[j]} as a list of rows of symbols (no Matrix), for code that builds on every weight."""
+        guards.check(self.n_in * self.n_out, f"W^[{self.index}] of {self!r}", setting="symbols", unit="symbols",
+                     alternative="use the block form (block_z) or symnn.compile and symnn.Params for numbers")
         return notation.weight_grid(self.n_in, self.n_out, self.index)
 
     def W(self, j: Index | None = None) -> Matrix:

@@ -157,16 +157,19 @@ class Network(Shows):
         return layer.unit_a(i, sources)
 
     def _previous(self, j: int, progress: Progress | None = None) -> list[Expr] | None:
-        """a^{[j−1]} written in terms of x, built once per layer and kept (refused when huge)."""
+        """a^{[j−1]} written in terms of x, built once per layer and kept (refused when huge or too deep)."""
         if j == 1:
             return None
+        guards.check(j, f"layer {j} of {self!r} written in terms of x", setting="depth", unit="nested layers",
+                     alternative="use the block form or symnn.compile")
         guards.check(guards.nested_terms(self.sizes, j), f"layer {j} of {self!r} written in terms of x")
-        if j - 1 not in self._from_inputs:
-            layer = self.layers[j - 2]
-            sources = self._previous(j - 1, progress)
-            units = report_progress(range(1, layer.n_out + 1), layer.n_out, f"a[{j - 1}] in terms of x", progress,
-                                    large=layer.n_out * layer.n_in > 20_000)
-            self._from_inputs[j - 1] = [layer.unit_a(i, sources) for i in units]
+        for below in range(1, j):  # layer by layer, not recursively: deep networks need no deep stack
+            if below not in self._from_inputs:
+                layer = self.layers[below - 1]
+                sources = self._from_inputs.get(below - 1)
+                units = report_progress(range(1, layer.n_out + 1), layer.n_out, f"a[{below}] in terms of x", progress,
+                                        large=layer.n_out * layer.n_in > 20_000)
+                self._from_inputs[below] = [layer.unit_a(i, sources) for i in units]
         return self._from_inputs[j - 1]
 
     def output(self, i: int | None = None, from_inputs: bool = True, progress: Progress | None = None):
@@ -203,6 +206,8 @@ class Network(Shows):
 
     def params(self) -> list[Symbol]:
         """All parameters, layer by layer; in each layer W^{[j]} row by row, then b^{[j]}."""
+        guards.check(self.n_params, f"the parameters of {self!r}", setting="symbols", unit="symbols",
+                     alternative="use symnn.Params for numbers, or the block form")
         return [p for layer in self.layers for p in layer.params()]
 
     @property

@@ -87,12 +87,19 @@ class Shows:
 
 def aligned(pairs: list[tuple], printer: SymnnLatexPrinter) -> str:
     """An ``aligned`` block, one ``lhs &= rhs`` per line."""
+    for lhs, rhs in pairs:
+        check_printable(lhs)
+        check_printable(rhs)
     lines = [f"{printer.doprint(lhs)} &= {printer.doprint(rhs)}" for lhs, rhs in pairs]
     return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
 
 def pretty_lines(pairs: list[tuple], printer: PrettyPrinter) -> str:
+    """One ``lhs = rhs`` per line, each composed as a picture."""
     lines = []
+    for lhs, rhs in pairs:
+        check_printable(lhs)
+        check_printable(rhs)
     for lhs, rhs in pairs:
         # composed as pictures, so a two-line right side (a transpose, a fraction) stays beside its "="
         line = prettyForm(*printer._print(lhs).right(" = ", printer._print(rhs)))

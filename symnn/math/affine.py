@@ -57,6 +57,8 @@ class Composition:
 
     def __init__(self, layers: list[Layer], progress: Progress | None = None):
         sizes = [layers[0].n_in] + [layer.n_out for layer in layers]
+        guards.check(len(layers), f"composing layers {layers[0].index}..{layers[-1].index}", setting="depth",
+                     unit="layers", alternative="use symnn.compile for numbers")
         guards.check(guards.collapse_terms(sizes), f"the explicit W' of layers {layers[0].index}..{layers[-1].index}",
                      alternative="use collapse(...).block_identity() for the proof, or symnn.compile for numbers")
         self.layers = layers
@@ -124,6 +126,8 @@ def block_identity(network: Network, symbolic: bool = True, first: int = 1,
     """
     last = network.depth if last is None else last
     run = [network.layer(j) for j in range(first, last + 1)]
+    guards.check(len(run), f"the block form of layers {first}..{last}", setting="depth", unit="layers",
+                 alternative="use symnn.compile for numbers")
     require_affine(run)
     n = network.block_sizes(symbolic)
     x = notation.matrix("x", n[0], 1) if first == 1 else notation.matrix("a", n[first - 1], 1, first - 1)

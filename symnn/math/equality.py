@@ -70,7 +70,7 @@ def prepare(expr):
 def _explicit_matrix(value):
     """A block expression made only of explicit matrices, multiplied out; anything else unchanged."""
     if (isinstance(value, MatrixExpr) and not isinstance(value, MatrixBase) and not value.atoms(MatrixSymbol)
-            and all(dimension.is_Integer for dimension in value.shape)):
+            and all(isinstance(dimension, int) or dimension.is_Integer for dimension in value.shape)):
         return Matrix(value.doit())
     return value
 

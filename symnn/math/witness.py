@@ -13,7 +13,7 @@ from sympy import Expr, S
 
 from symnn.core.network import Network
 from symnn.math import exact
-from symnn.math.equality import random_rational, vanishes
+from symnn.math.equality import vanishes
 from symnn.config import current
 
 
@@ -37,11 +37,31 @@ class Witness:
 
 
 def find_witness(network: Network, seed: int = 0, tries: int | None = None) -> Witness | None:
-    """Search for rational parameters and inputs x, y with f(x + y) + f(0) ≠ f(x) + f(y)."""
+    """Search for rational parameters and inputs x, y with f(x + y) + f(0) ≠ f(x) + f(y).
+
+    Above the witness_full_parameters setting the search runs on one path x_1 → unit 1 → … →
+    output 1 (every other weight 0, so the path alone decides output 1): ``params`` then holds
+    the path's weights and biases, and x, y are 0 beyond x_1. None when nothing is found, or
+    when the network is deeper than the depth setting (its exact values would nest g that deep).
+    """
+    if network.depth > current().depth:
+        return None
+    if network.n_params <= current().witness_full_parameters:
+        return _search(network, seed, tries)
+    path = Network([1] * (network.depth + 1), activation=network.activations, bias=network.has_bias)
+    found = _search(path, seed, tries)
+    if found is None:
+        return None
+    padding = (S.Zero,) * (network.sizes[0] - 1)
+    return Witness(found.params, found.x + padding, found.y + padding, 1, found.f_x, found.f_y,
+                   found.f_x_plus_y, found.f_zero)
+
+
+def _search(network: Network, seed: int, tries: int | None) -> Witness | None:
     rng = random.Random(seed)
     n0 = network.sizes[0]
     for _ in range(tries or current().witness_tries):
-        values = _witness_values(network, rng)
+        values = exact.random_values(network, rng)
         x, y = exact.random_point(n0, rng), exact.random_point(n0, rng)
         fx, fy = exact.forward(network, values, x), exact.forward(network, values, y)
         fxy = exact.forward(network, values, [p + q for p, q in zip(x, y)])
@@ -51,16 +71,3 @@ def find_witness(network: Network, seed: int = 0, tries: int | None = None) -> W
             if not zero:
                 return Witness(values, tuple(x), tuple(y), i + 1, fx[i], fy[i], fxy[i], f0[i])
     return None
-
-
-def _witness_values(network: Network, rng: random.Random) -> dict:
-    # Above the witness_full_parameters setting the witness uses one path x_1 → unit 1 → … → output 1
-    # (other weights 0), so that evaluating the network exactly stays cheap.
-    if network.n_params <= current().witness_full_parameters:
-        return exact.random_values(network, rng)
-    values = {p: S.Zero for p in network.params()}
-    for layer in network.layers:
-        values[layer.weight(1, 1)] = random_rational(rng) or S.One
-        if layer.has_bias:
-            values[layer.bias_term(1)] = random_rational(rng)
-    return values
