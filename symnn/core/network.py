@@ -227,15 +227,22 @@ class Network(Shows):
 
     # --- display -----------------------------------------------------------------
     def __repr__(self) -> str:
-        shape = "→".join(map(str, self.sizes))
+        sizes = list(map(str, self.sizes))
+        # a very deep network's shape is abbreviated, so that messages naming it stay one readable line
+        shape = "→".join(sizes) if len(sizes) <= 12 else "→".join(sizes[:4] + ["…"] + sizes[-3:]) + f" ({len(sizes) - 1} layers)"
         names = [a.name for a in self.activations]
-        acts = names[0] if len(set(names)) == 1 else "[" + ", ".join(names) + "]"
+        acts = names[0] if len(set(names)) == 1 else "[" + ", ".join(names if len(names) <= 12 else
+                                                                         names[:4] + ["…"] + names[-3:]) + "]"
         return f"Network({shape}, {acts}{'' if self.has_bias else ', no bias'})"
 
     def __str__(self) -> str:
         lines = [repr(self)]
         lines.append(f"  layer 0: {self.sizes[0]} inputs" + (f" ({', '.join(self.input_names)})" if self.input_names else ""))
-        for layer in self.layers:
+        shown = list(self.layers) if self.depth <= 12 else [*self.layers[:5], None, *self.layers[-3:]]
+        for layer in shown:
+            if layer is None:
+                lines.append(f"  … {self.depth - 8} more layers …")
+                continue
             names = f" ({', '.join(layer.unit_names)})" if layer.unit_names else ""
             lines.append(f"  layer {layer.index}: {layer.n_out} unit{'' if layer.n_out == 1 else 's'}, {layer.activation.name}{names}")
         lines.append(f"  {self.n_params} parameters")
