@@ -100,6 +100,10 @@ class VerificationFailed(FailureError):
     """A derivation step that does not hold; the message names the step."""
 
 
+class TrainingDiverged(FailureError):
+    """Gradient descent ran away (infinite or NaN weights or loss); the message names the epoch and the last finite loss."""
+
+
 # --- the machine lacks something (exit 3) -------------------------------------------------
 
 class MissingDependency(SymnnError, ImportError):

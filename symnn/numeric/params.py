@@ -21,23 +21,49 @@ from symnn.numeric.interop import sklearn_arrays, torch_arrays
 __all__ = ["BadNumbersError", "Params", "as_batch"]
 
 
+def real_array(value, what: str, shape_hint: str) -> np.ndarray:
+    """``value`` as a NumPy array of real numbers (booleans and integers allowed), or a BadNumbersError saying why not."""
+    shape_hint = f" {shape_hint}" if shape_hint else ""
+    if value is None or isinstance(value, (str, bytes)):
+        raise BadNumbersError(f"{what} must be an array of numbers{shape_hint}, not {type(value).__name__}")
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:  # ragged nested lists, objects NumPy cannot read
+        raise BadNumbersError(f"{what} must be an array of numbers{shape_hint}; NumPy says: {error}") from None
+    if np.iscomplexobj(array):
+        raise BadNumbersError(f"{what}: complex numbers are not allowed; symnn works with real numbers only")
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
+        raise BadNumbersError(f"{what} must hold numbers{shape_hint}, not {array.dtype} values")
+    return array
+
+
 def as_batch(X, width: int, dtype=np.float64, allow_nonfinite: bool = False) -> np.ndarray:
     """X as an (N, width) float array; integers and booleans are converted, NaN/inf refused by default."""
-    try:
-        array = np.asarray(X)
-    except (TypeError, ValueError) as error:
-        raise BadNumbersError(f"inputs must be an array of numbers of shape (N, {width}): {error}") from None
+    array = real_array(X, "inputs", f"of shape (N, {width})")
     if array.ndim == 1 and array.size == width:
         array = array.reshape(1, width)
     if array.ndim != 2 or array.shape[1] != width:
         raise BadNumbersError(f"inputs must have shape (N, {width}) — one row per sample, n_0 = {width} columns — "
                               f"not {array.shape}")
-    if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
-        raise BadNumbersError(f"inputs must be numbers, not {array.dtype}")
     array = array.astype(dtype, copy=False)
     if not allow_nonfinite and array.size and not np.isfinite(array).all():
         raise BadNumbersError("inputs contain NaN or infinite values (pass allow_nonfinite=True to accept them)")
     return array
+
+
+def check_network(network, what: str) -> Network:
+    """Refuse anything but a symnn Network where one is needed (a clear error instead of an AttributeError)."""
+    if not isinstance(network, Network):
+        raise InvalidArgumentError(f"{what} needs a symnn Network such as Network([3, 4, 1]), not {type(network).__name__}")
+    return network
+
+
+def check_params(params, what: str) -> "Params":
+    """Refuse anything but a Params where one is needed."""
+    if not isinstance(params, Params):
+        raise InvalidArgumentError(f"{what} needs a symnn Params (Params.random(net), Params.from_arrays(Ws, bs)), "
+                                   f"not {type(params).__name__}")
+    return params
 
 
 class Params(Shows):
@@ -50,6 +76,9 @@ class Params(Shows):
 
     def __init__(self, Ws: Sequence[np.ndarray], bs: Sequence[np.ndarray] | None = None,
                  allow_nonfinite: bool = False):
+        if not isinstance(Ws, (list, tuple)) or (bs is not None and not isinstance(bs, (list, tuple))):
+            raise BadNumbersError("Params takes a list of weight matrices [W^[1], …, W^[L]] and a list of bias "
+                                  f"vectors (or None), not {type(Ws).__name__} and {type(bs).__name__}")
         if len(Ws) == 0:
             raise BadNumbersError("Params needs at least one weight matrix W^{[1]}")
         self._W = [self._array(W, f"W^[{j}]", allow_nonfinite) for j, W in enumerate(Ws, start=1)]
@@ -71,10 +100,7 @@ class Params(Shows):
 
     @staticmethod
     def _array(value, what: str, allow_nonfinite: bool) -> np.ndarray:
-        array = np.asarray(value)
-        if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
-            raise BadNumbersError(f"{what} must hold numbers, not {array.dtype}")
-        array = array.astype(np.float64)
+        array = real_array(value, what, "").astype(np.float64)
         if not allow_nonfinite and not np.isfinite(array).all():
             raise BadNumbersError(f"{what} contains NaN or infinite values")
         return array
@@ -87,8 +113,11 @@ class Params(Shows):
     @classmethod
     def random(cls, network: Network, seed: int | None = 0, scale: str = "uniform") -> "Params":
         """Seeded weights uniform in ±1/√n_{j−1} (PyTorch's default), biases likewise (zero without biases)."""
+        check_network(network, "Params.random")
         if scale != "uniform":
             raise InvalidArgumentError(f"scale must be 'uniform', not {scale!r}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+            raise InvalidArgumentError(f"seed must be a non-negative integer or None, not {seed!r}")
         rng = np.random.default_rng(seed)
         Ws, bs = [], []
         for n_in, n_out in zip(network.sizes, network.sizes[1:]):
@@ -120,6 +149,7 @@ class Params(Shows):
 
     def check(self, network: Network) -> None:
         """Refuse parameters whose shapes do not fit ``network``, naming the first layer that differs."""
+        check_network(network, "checking parameters")
         if self.sizes != network.sizes:
             for j, (mine, theirs) in enumerate(zip(self.sizes, network.sizes)):
                 if mine != theirs:
