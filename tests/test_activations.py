@@ -1,5 +1,7 @@
 """Activations: the lecture's identities proved by SymPy, the affine test, lookup and errors."""
 
+from fractions import Fraction
+
 import pytest
 from sympy import (Abs, Max, Piecewise, Rational, Symbol, diff, exp, limit, log, oo, simplify, sqrt, tanh)
 
@@ -124,6 +126,32 @@ def test_unknown_activation_lists_valid_names():
     message = str(info.value)
     for name in ["linear", "sigmoid", "tanh", "relu", "step", "leaky_relu", "softplus"]:
         assert name in message
+
+
+@pytest.mark.parametrize("kind, parameters, name", [
+    ("leaky_relu", dict(slope=0.2), "leaky_relu(0.2)"),
+    ("leaky_relu", dict(slope=Rational(1, 5)), "leaky_relu(0.2)"),  # the same number, the same name
+    ("leaky_relu", dict(slope=Rational(1, 3)), "leaky_relu(1/3)"),  # no finite decimal: p/q
+    ("leaky_relu", dict(slope=1e-20), "leaky_relu(1e-20)"),
+    ("leaky_relu", dict(slope=0.01), "leaky_relu"),  # the default, typed as a float
+    ("leaky_relu", dict(), "leaky_relu"),
+    ("step", dict(threshold=0.5), "step(0.5)"),
+    ("step", dict(threshold=-3), "step(-3)"),
+    ("step", dict(threshold=0.0), "step"),
+])
+def test_parameters_have_readable_names(kind, parameters, name):
+    assert get(kind, **parameters).name == name
+
+
+def test_a_float_parameter_is_the_decimal_the_user_typed():
+    # slope 0.2 means 2/10, not the binary double 3602879701896397/2**54: g(−5) = −1 exactly
+    leaky = get("leaky_relu", slope=0.2)
+    assert leaky.expr.subs(z, -5) == Rational(Fraction("0.2") * -5)
+    assert leaky == get("leaky_relu", slope=Rational(2, 10))
+    step = get("step", threshold=0.1)
+    # fires at exactly 1/10, which lies below the double nearest 0.1 (so a binary threshold would not fire)
+    assert Fraction("0.1") < Fraction(0.1) and step.expr.subs(z, Rational(Fraction("0.1"))) == 1
+    assert step.expr.subs(z, Rational(Fraction("0.1")) - Rational(1, 10**30)) == 0
 
 
 @pytest.mark.parametrize("bad", [dict(slope=2), dict(slope=0), dict(slope="x")])
