@@ -70,6 +70,14 @@ DEFAULT_EPOCHS = {"lecture": 200, "variants": 40, "handwritten": 100}
 def classify_digits(data: str = "lecture", hidden: int | None = None, epochs: int | None = None, lr: float = 0.5,
                     seed: int = 0, flip_rate: float = 0.05, show_progress: bool | None = None) -> DigitReport:
     """Train a sigmoid neuron (``hidden=None``) or a 35-h-1 sigmoid MLP, then test and cross-check it."""
+    if data not in DATA_SOURCES:
+        raise InvalidArgumentError(f"unknown data {data!r}; choose one of {', '.join(DATA_SOURCES)}")
+    for name, value, low in (("hidden", hidden, 1), ("epochs", epochs, 1), ("seed", seed, 0)):
+        if value is None and name != "seed":
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise InvalidArgumentError(f"{name} must be an integer ≥ {low}{' or None' if name != 'seed' else ''}, "
+                                       f"not {value!r}")
     train_set, test_set = load(data, seed, flip_rate)
     epochs = DEFAULT_EPOCHS[data] if epochs is None else epochs
     sizes = [35, 1] if hidden is None else [35, hidden, 1]

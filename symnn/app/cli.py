@@ -7,17 +7,22 @@ import is one line too).
 
 Exit codes: 0 success, 1 a reported failure, 2 bad usage (argparse or a SymnnError
 raised by the input), 3 a missing optional dependency, 130 interrupted. Errors are
-one line on stderr, never a traceback (``--debug`` shows it).
+one line on stderr, never a traceback (``--debug`` shows it); argparse's refusals
+too (``symnn: error: … (see 'symnn SUB --help')``). A reader that goes away
+(``symnn … | head``) ends the output quietly; a full disk is a one-line failure.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
+import re
 import sys
 from typing import Sequence
 
-from symnn.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, SymnnError
+from symnn.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, FailureError, SymnnError
 
 # The names `symnn.activations.names()` returns, written out so that `--help` needs no SymPy
 # (tests/test_cli.py checks that the two agree).
@@ -25,6 +30,16 @@ ACTIVATION_NAMES = ("linear", "sigmoid", "tanh", "relu", "step", "leaky_relu", "
 
 
 FORMATS = ["text", "latex", "markdown", "json"]
+
+# Whole numbers on the command line (sizes, --inputs, --hidden, --epochs, --seed): ASCII digits only
+# (str.isdigit also accepts '²' and '٣', which int() then refuses or reads), at most this many.
+MAX_DIGITS = 9
+# `digits --hidden`: the symbolic cross-check of a 35-H-1 network grows with H² (it lambdifies every
+# unit's z): measured on `--data variants` here, H = 16 takes 4 s, 32 takes 9 s, 64 22 s, 256 266 s.
+MAX_HIDDEN = 16
+# `digits --epochs`: training 35-16-1 on the 2 000 variants takes about 5 ms per epoch here
+# (100 000 epochs: about 8 minutes, with a progress bar and Ctrl-C).
+MAX_EPOCHS = 100_000
 
 EXAMPLES = {
     "tour": "example: symnn tour --out symnn-out",
@@ -37,8 +52,84 @@ EXAMPLES = {
 }
 
 
+def read_count(text: str) -> int | None:
+    """``text`` as a whole number written with the ASCII digits 0-9 (spaces around allowed), else None.
+
+    No sign, no '_', no other digits, at most MAX_DIGITS of them: int() alone would take '+3',
+    '1_000' and '٣', and str.isdigit() takes '²', which int() refuses.
+    """
+    text = text.strip(" \t")
+    if not re.fullmatch(r"[0-9]{1,%d}" % MAX_DIGITS, text):
+        return None
+    return int(text)
+
+
+def _number(what: str, low: int, high: int, why: str = ""):
+    """An argparse type: a whole number from ``low`` to ``high``, refused with a message that says so."""
+
+    def parse(text: str) -> int:
+        value = read_count(text)
+        if value is None and re.fullmatch(r"\s*-[0-9]{1,%d}\s*" % MAX_DIGITS, text):
+            value = int(text)  # a negative number: name it as a number below
+        if value is None or not low <= value <= high:
+            shown = repr(text) if value is None else str(value)
+            raise argparse.ArgumentTypeError(f"must be {what} from {low} to {high}, not {shown}{why}")
+        return value
+
+    parse.__name__ = what  # argparse names the type in some messages
+    return parse
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line refusals: ``symnn: error: <message> (see 'symnn SUB --help')``, exit 2.
+
+    ``--help`` is unchanged. An unknown option is named even when a required argument is missing
+    too (argparse would only say "the following arguments are required: COMMAND").
+    """
+
+    def parse_args(self, args=None, namespace=None):
+        """As argparse's, but an unknown option is refused by the subcommand it was given to."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self._subcommand(parsed).error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
+    def _subcommand(self, parsed) -> argparse.ArgumentParser:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return action.choices.get(getattr(parsed, action.dest, None), self)
+        return self
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str):
+        if message.startswith("the following arguments are required"):
+            unknown = self._unknown_options(getattr(self, "_given", []))
+            if unknown:
+                message = f"unrecognized arguments: {' '.join(unknown)}"
+        say_error(f"symnn: error: {' '.join(message.splitlines())} (see '{self.prog} --help')")
+        raise SystemExit(EXIT_USAGE)
+
+    def _unknown_options(self, given: list[str]) -> list[str]:
+        """The words of ``given`` that look like options this parser does not know."""
+        known = list(self._option_string_actions)
+        unknown = []
+        for word in given:
+            if word == "--":
+                break
+            if not word.startswith("-") or word == "-" or re.fullmatch(r"-[0-9.]+", word):
+                continue
+            name = word.split("=", 1)[0]
+            if name in known or (name.startswith("--") and any(k.startswith(name) for k in known)):
+                continue
+            unknown.append(word)
+        return unknown
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="symnn",
         description="See exactly what a neural network computes, in the lecture's notation.",
     )
@@ -55,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     tour.set_defaults(run="cmd_tour")
 
     neuron = sub.add_parser("neuron", help="one neuron's z and a", epilog=EXAMPLES["neuron"])
-    neuron.add_argument("--inputs", type=int, default=3, help="number of inputs x_k (default 3)")
+    neuron.add_argument("--inputs", type=_number("a positive integer", 1, 10**MAX_DIGITS - 1), default=3,
+                        help="number of inputs x_k (default 3)")
     neuron.add_argument("--activation", default="sigmoid", help=f"g(z): {valid} (default sigmoid)")
     neuron.add_argument("--no-bias", action="store_true", help="leave out the bias b")
     neuron.add_argument("--format", choices=FORMATS, default="text")
@@ -102,10 +194,14 @@ def build_parser() -> argparse.ArgumentParser:
     digits.add_argument("--data", choices=["lecture", "variants", "handwritten"], default="lecture",
                         help="the lecture's two images, seeded variants (5%% pixel flips), or real handwriting "
                              "(needs scikit-learn)")
-    digits.add_argument("--hidden", type=int, default=None, metavar="H",
-                        help="a 35-H-1 network instead of the single neuron")
-    digits.add_argument("--epochs", type=int, default=None, help="training epochs (default depends on --data)")
-    digits.add_argument("--seed", type=int, default=0)
+    digits.add_argument("--hidden", type=_number("a positive number of hidden units", 1, MAX_HIDDEN,
+                                                 "; the symbolic cross-check of a 35-H-1 network grows with H²"),
+                        default=None, metavar="H",
+                        help=f"a 35-H-1 network instead of the single neuron (H from 1 to {MAX_HIDDEN})")
+    digits.add_argument("--epochs", type=_number("a positive number of epochs", 1, MAX_EPOCHS), default=None,
+                        help=f"training epochs, 1 to {MAX_EPOCHS} (default depends on --data)")
+    digits.add_argument("--seed", type=_number("a whole number", 0, 10**MAX_DIGITS - 1), default=0,
+                        help="seed of the data, the split and the initial weights (0 to 999999999; default 0)")
     digits.add_argument("--format", choices=["text", "json"], default="text")
     digits.set_defaults(run="cmd_digits")
     return parser
@@ -125,35 +221,115 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
-        return _run(argv)
+        return _run(argv, debug)
     except KeyboardInterrupt:
         if debug:
             raise
-        print("symnn: interrupted", file=sys.stderr)
+        _close_progress_bars()  # so the message starts on a line of its own, not after a half-drawn bar
+        say_error("symnn: interrupted")
         return EXIT_INTERRUPTED
 
 
-def _run(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+def _run(argv: Sequence[str] | None, debug: bool) -> int:
+    output = _Output(sys.stdout)
+    sys.stdout = output
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as stop:  # argparse already printed its usage message
-        return int(stop.code or 0)
-    try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as stop:  # --help, --version, or a refusal already printed on one line
+            output.flush()
+            return stop.code if isinstance(stop.code, int) else EXIT_USAGE
         commands = importlib.import_module("symnn.app.commands")
-        return commands.run(args.run, args)
-    except BrokenPipeError:  # the reader went away (symnn … | head): not an error of ours
-        sys.stderr.close()
+        code = commands.run(args.run, args)
+        output.flush()  # a full disk shows here, while it can still be reported
+        return code
+    except BrokenPipeError:  # stderr's reader went away (symnn … 2>&1 | head): not an error of ours
+        _silence(sys.__stderr__)
         return EXIT_OK
     except KeyboardInterrupt:
         raise
     except Exception as error:
-        if args.debug:
+        if debug:
             raise
         if not isinstance(error, SymnnError):  # a bug of ours: still one line, the traceback with --debug
-            print(f"symnn: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)",
-                  file=sys.stderr)
+            say_error(f"symnn: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
             return EXIT_FAILURE
         kind = "failed" if error.exit_code == EXIT_FAILURE else "error"
-        print(f"symnn: {kind}: {error}", file=sys.stderr)
+        say_error(f"symnn: {kind}: {error}")
         return error.exit_code
+    finally:
+        sys.stdout = output.stream
+
+
+class _Output:
+    """Standard output for the length of one command.
+
+    When the reader goes away (EPIPE: ``symnn tour | head -1``) the rest of the output is dropped and
+    the command goes on (the tour still writes its files); nothing is said and the exit code is the
+    command's. Any other failure to write (ENOSPC: ``> /dev/full``) is a one-line FailureError. Either
+    way the file descriptor is pointed at /dev/null, so the interpreter's last flush at exit cannot
+    print "Exception ignored … BrokenPipeError" (the remedy the Python documentation gives).
+    """
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self.stream.write(text)
+            except OSError as error:
+                self._failed(error)
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except OSError as error:
+                self._failed(error)
+
+    def _failed(self, error: OSError) -> None:
+        self.gone = True
+        _silence(self.stream)
+        if not (isinstance(error, BrokenPipeError) or error.errno in (errno.EPIPE, errno.ECONNRESET)):
+            raise FailureError(f"cannot write to standard output: {error.strerror or error}") from None
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
+def _silence(stream) -> None:
+    """Point ``stream``'s file descriptor at /dev/null, so what is still buffered in it goes nowhere quietly."""
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (pytest's capture, a StringIO)
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, descriptor)
+        finally:
+            os.close(devnull)
+    except OSError:
+        pass
+
+
+def say_error(line: str) -> None:
+    """One line on stderr; if stderr's reader has gone away too, nothing (and no noise at exit)."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except OSError:
+        _silence(sys.stderr)
+
+
+def _close_progress_bars() -> None:
+    """Clear any tqdm bar still drawn (an interrupt leaves it open), without importing tqdm if it is not loaded."""
+    tqdm = sys.modules.get("tqdm")
+    bars = getattr(getattr(tqdm, "tqdm", None), "_instances", None)
+    for bar in list(bars or ()):
+        try:
+            bar.close()  # symnn's bars have leave=False: closing erases the line
+        except Exception:  # a bar half-way through drawing: not worth a traceback while stopping
+            pass

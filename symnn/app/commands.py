@@ -1,26 +1,43 @@
 """The bodies of the ``symnn`` subcommands, ``cmd_<name>(args)``; cli.py parses and dispatches.
 
-JSON output (``--format json``) is stable: the keys below are part of symnn's interface.
+JSON output (``--format json``) is stable: the keys below are part of symnn's interface. It is
+strict JSON: a number that is not finite is written as null, and a "note" key says which and why.
+
+Every output has a size bound measured here, so that each command finishes in seconds or is
+refused at once with the estimate: unit-by-unit equations up to the ``elementwise_parameters``
+setting (block form above it; JSON refused), collapsed weights in JSON up to
+JSON_COLLAPSE_FACTORS, and block-form collapse proofs up to PROOF_LAYERS layers.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
 from symnn.app import catalog, documents
 from symnn.app.classify import classify_digits
+from symnn.app.cli import MAX_DIGITS, read_count
 from symnn.app.plots import activations_figure
 from symnn.app.tour import run_tour
-from symnn.core import activations
+from symnn.core import activations, guards
 from symnn.core.layer import Neuron
 from symnn.core.network import Network
 from symnn.core.printing import latex, pretty
-from symnn.errors import EXIT_FAILURE, EXIT_OK, FailureError, InvalidArgumentError, InvalidSizeError
+from symnn.errors import (EXIT_FAILURE, EXIT_OK, ExpressionTooLarge, FailureError, InvalidArgumentError,
+                          InvalidSizeError)
 from symnn.math.collapse import NotCollapsible, collapse
 from symnn.progress import terminal_bar
 from symnn.config import current, settings
+
+# `collapse --format json` writes every w'_{ki} out and checks the collapse first. Both cost about
+# 60 µs per weight factor here (an entry of W' is a sum of products of one weight per layer):
+# 100-20-10 (40 000 factors) takes 2.4 s, 200-50-10 (200 000) 12.6 s, 784-64-10 (1 003 520) 173 s.
+JSON_COLLAPSE_FACTORS = 50_000
+# The block-form collapse proof (text, latex, markdown) is checked by multiplying out L matrix
+# symbols, which grows with about L³: 40 layers take 2 s here, 60 take 6 s, 100 take 23 s.
+PROOF_LAYERS = 60
 
 
 def run(name: str, args) -> int:
@@ -29,21 +46,48 @@ def run(name: str, args) -> int:
         return globals()[name](args)
 
 
+def output_folder(text: str) -> Path:
+    """``--out DIR``: a folder (made when missing), never '' (which would mean the current folder) or a file."""
+    if not text.strip():
+        raise InvalidArgumentError(f"--out must name a folder, not {text!r}; write '--out .' for the current folder")
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise InvalidArgumentError(f"--out {text!r} is a file, not a folder; name a folder (it is made when missing)")
+    return out
+
+
 def cmd_tour(args) -> int:
-    out = Path(args.out)
+    out = output_folder(args.out)
     try:
         written = run_tour(out, pdf=False if args.no_pdf else None)
-    except OSError as error:
-        raise FailureError(f"cannot write into {out}: {error.strerror}") from None
+    except OSError as error:  # writing the figures or the index (stdout's own failures are cli.py's)
+        raise FailureError(f"cannot write into {out}: {error.strerror or error}") from None
     print(f"\nwrote {len(written)} files into {out}/:")
     for path in written:
         print(f"  {path}")
     return EXIT_OK
 
 
-def _collapse_json(result) -> dict:
+def dumps(data) -> str:
+    """Strict JSON (NaN or Infinity raise ValueError: a bug, never output), indented, Unicode kept."""
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def finite_or_none(value: float, name: str, notes: list[str]) -> float | None:
+    """``value`` when finite; None (JSON null) otherwise, with a note saying which value it was."""
+    if isinstance(value, float) and not math.isfinite(value):
+        notes.append(f"{name} is {value} (not a finite number), written as null")
+        return None
+    return value
+
+
+def collapse_json_factors(network: Network) -> int:
+    """Weight factors in W' written out: n_0 · n_L · Π of the hidden sizes products of L weights each."""
+    return guards.collapse_terms(network.sizes) * network.depth
+
+
+def _collapse_json(result, check) -> dict:
     """{"network", "collapses": true, "weights": [[...]], "bias": [...] | null, "verified", "method"}."""
-    check = result.verify()
     W, b = result.W, result.b
     return {
         "network": repr(result.network),
@@ -77,7 +121,7 @@ def cmd_collapse(args) -> int:
         result = collapse(network)
     except NotCollapsible as error:
         if args.format == "json":
-            print(json.dumps(_witness_json(network, error), indent=2, ensure_ascii=False))
+            print(dumps(_witness_json(network, error)))
         else:
             print(f"{network!r} does not collapse: {error}")
             if error.witness is not None:
@@ -85,8 +129,20 @@ def cmd_collapse(args) -> int:
                 print(f"witness: x = {w.x}, y = {w.y}; f(x + y) + f(0) − f(x) − f(y) ≈ {w.difference.evalf(10)} ≠ 0")
         return EXIT_FAILURE
     if args.format == "json":
-        print(json.dumps(_collapse_json(result), indent=2, ensure_ascii=False))
-        return EXIT_OK if result.verify().holds else EXIT_FAILURE
+        factors = collapse_json_factors(network)
+        if factors > JSON_COLLAPSE_FACTORS:
+            raise ExpressionTooLarge(
+                f"{network!r} collapses, but its W' written out would have about {factors:,} weight factors, more "
+                f"than the {JSON_COLLAPSE_FACTORS:,} --format json lists (about 3 s here); use --format text or "
+                "latex for the block-form proof, or symnn.collapse(...).column(i) from Python")
+        check = result.verify()  # once: at random points it takes as long as writing W' out
+        print(dumps(_collapse_json(result, check)))
+        return EXIT_OK if check.holds else EXIT_FAILURE
+    if network.depth > PROOF_LAYERS:
+        raise ExpressionTooLarge(
+            f"{network!r} collapses, but checking its block-form proof across {network.depth} layers would take "
+            f"minutes (the check grows with the cube of the depth); --format {args.format} shows it for up to "
+            f"{PROOF_LAYERS} layers; use --format json, which checks the collapse at exact random points")
     proof = result.proof
     report = proof.verify()
     if args.format == "latex":
@@ -114,8 +170,8 @@ def cmd_activations(args) -> int:
     if args.plot:
         print(f"wrote {activations_figure(args.plot)}", file=sys.stderr)
     if args.format == "json":
-        print(json.dumps([{"name": r["name"], "g": str(r["g"]), "derivative": str(r["derivative"]),
-                           "range": str(r["range"]), "affine": r["affine"]} for r in rows], indent=2))
+        print(dumps([{"name": r["name"], "g": str(r["g"]), "derivative": str(r["derivative"]),
+                      "range": str(r["range"]), "affine": r["affine"]} for r in rows]))
     elif args.format == "latex":
         print("\\begin{tabular}{llll}\nname & $g(z)$ & $g'(z)$ & affine \\\\ \\hline")
         for r in rows:
@@ -141,11 +197,30 @@ def _one_line(expr) -> str:
 
 
 def parse_sizes(text: str) -> list[int]:
-    """``"3,4,1"`` → [3, 4, 1]; anything else is an InvalidSizeError that says what is allowed."""
-    parts = [p.strip() for p in text.split(",")]
-    if not all(p.isdigit() for p in parts):
-        raise InvalidSizeError(f"sizes {text!r} must be positive integers separated by commas, e.g. 3,4,1")
-    return [int(p) for p in parts]
+    """``"3,4,1"`` → [3, 4, 1]; anything else is an InvalidSizeError that says what is allowed.
+
+    Each size is written with the ASCII digits 0-9 only (no sign, no '²' or '٣'), at most
+    MAX_DIGITS of them; whether it is positive is the Network's to say.
+    """
+    allowed = f"sizes {text!r} must be positive integers separated by commas, e.g. 3,4,1"
+    sizes = []
+    for number, part in enumerate(text.split(","), start=1):
+        value = read_count(part)
+        if value is not None:
+            sizes.append(value)
+            continue
+        word = part.strip()
+        if not word:
+            raise InvalidSizeError(f"{allowed}; size {number} is empty")
+        if word.isdigit() and word.isascii():
+            raise InvalidSizeError(f"{allowed}; {word[:20]}{'…' if len(word) > 20 else ''} has {len(word)} digits, "
+                                   f"more than the {MAX_DIGITS} a size may have")
+        if word[0] in "+-":
+            raise InvalidSizeError(f"{allowed}; {word!r} has a sign")
+        if any(char.isdigit() or char.isnumeric() for char in word):
+            raise InvalidSizeError(f"{allowed}; {word!r} is not written with the digits 0-9 alone")
+        raise InvalidSizeError(allowed)
+    return sizes
 
 
 def parse_activation_list(text: str) -> str | list[str]:
@@ -162,13 +237,23 @@ def _render(obj, fmt: str) -> str:
         return "$$\n" + latex(obj) + "\n$$"
     if fmt == "json":
         lines = obj.equations()
-        return json.dumps({"object": repr(obj), "equations": [
-            {"lhs": str(eq.lhs), "rhs": str(eq.rhs), "latex": latex(eq)} for eq in lines]}, indent=2, ensure_ascii=False)
+        return dumps({"object": repr(obj), "equations": [
+            {"lhs": str(eq.lhs), "rhs": str(eq.rhs), "latex": latex(eq)} for eq in lines]})
     return pretty(obj)
+
+
+def _refuse_json_beyond_elementwise(obj, fmt: str) -> None:
+    """JSON lists every unit's equations, so only up to the elementwise_parameters setting (the other
+    formats show the block form above it, which has no JSON form)."""
+    limit = current().elementwise_parameters
+    if fmt == "json" and obj.n_params > limit:
+        raise InvalidArgumentError(f"{obj!r} has {obj.n_params} parameters: JSON lists every unit's equations "
+                                   f"only up to {limit}; use --format latex for the block form")
 
 
 def cmd_neuron(args) -> int:
     neuron = Neuron(args.inputs, activation=args.activation, bias=not args.no_bias)
+    _refuse_json_beyond_elementwise(neuron, args.format)
     if args.format == "text":
         print(repr(neuron))
     print(_render(neuron, args.format))
@@ -177,11 +262,8 @@ def cmd_neuron(args) -> int:
 
 def cmd_network(args) -> int:
     net = Network(parse_sizes(args.sizes), activation=parse_activation_list(args.activation), bias=not args.no_bias)
+    _refuse_json_beyond_elementwise(net, args.format)
     if args.format != "text":
-        limit = current().elementwise_parameters
-        if args.format == "json" and net.n_params > limit:
-            raise InvalidArgumentError(f"{net!r} has {net.n_params} parameters: JSON lists every unit's equations "
-                                       f"only up to {limit}; use --format latex for the block form")
         print(_render(net, args.format))
         return EXIT_OK
     print(str(net))
@@ -210,7 +292,7 @@ def cmd_derive(args) -> int:
         if args.check or args.pdf:
             raise InvalidArgumentError("--check and --pdf need --out DIR")
         return _print_derivations(names, args.format)
-    out = Path(args.out)
+    out = output_folder(args.out)
     docs = documents.generate(names)
     if args.all:
         docs.append(documents.index(docs))
@@ -252,20 +334,32 @@ def _print_derivations(names: list[str], fmt: str) -> int:
     return status
 
 
+def digits_json(report) -> dict:
+    """The documented keys; a number that is not finite is null, and then a "note" says which."""
+    notes: list[str] = []
+    check = report.crosscheck
+    data = {
+        "model": repr(report.network), "data": report.data,
+        "train_size": report.train_size, "test_size": report.test_size,
+        "train_accuracy": finite_or_none(report.train_accuracy, "train_accuracy", notes),
+        "test_accuracy": finite_or_none(report.test_accuracy, "test_accuracy", notes),
+        "final_loss": finite_or_none(report.result.final_loss, "final_loss", notes),
+        "crosscheck": {"mode": check.mode,
+                       "max_abs": [finite_or_none(v, f"crosscheck.max_abs[{i}]", notes)
+                                   for i, v in enumerate(check.max_abs)],
+                       "max_rel": [finite_or_none(v, f"crosscheck.max_rel[{i}]", notes)
+                                   for i, v in enumerate(check.max_rel)]},
+        "predictions_agreeing_with_symbolic_z": report.agreeing, "held_out": report.held_out,
+    }
+    if notes:
+        data["note"] = "; ".join(notes)
+    return data
+
+
 def cmd_digits(args) -> int:
-    if args.hidden is not None and args.hidden < 1:
-        raise InvalidArgumentError(f"--hidden must be a positive number of hidden units, not {args.hidden}")
     report = classify_digits(args.data, hidden=args.hidden, epochs=args.epochs, seed=args.seed)
     if args.format == "json":
-        print(json.dumps({
-            "model": repr(report.network), "data": report.data,
-            "train_size": report.train_size, "test_size": report.test_size,
-            "train_accuracy": report.train_accuracy, "test_accuracy": report.test_accuracy,
-            "final_loss": report.result.final_loss,
-            "crosscheck": {"mode": report.crosscheck.mode, "max_abs": list(report.crosscheck.max_abs),
-                           "max_rel": list(report.crosscheck.max_rel)},
-            "predictions_agreeing_with_symbolic_z": report.agreeing, "held_out": report.held_out,
-        }, indent=2, ensure_ascii=False))
+        print(dumps(digits_json(report)))
     else:
         print("\n".join(report.lines()))
     agreed = report.agreeing == report.test_size and report.crosscheck.ok(1e-12)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from symnn.app import catalog
-from symnn.app.files import write_bytes_atomic, write_text_atomic
+from symnn.app.files import check_replaceable, write_bytes_atomic, write_text_atomic
 from symnn.errors import DocumentError, MissingDependency
 from symnn.progress import progress
 
@@ -66,6 +66,8 @@ def write(documents: list[Document], out_dir: Path) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DocumentError(f"cannot create output directory {out_dir}: {error.strerror}") from None
+    for document in documents:  # a read-only file among them is refused before any is written
+        check_replaceable(out_dir / document.filename)
     paths = []
     for document in documents:
         path = out_dir / document.filename
@@ -82,7 +84,11 @@ def stale(documents: list[Document], out_dir: Path) -> list[str]:
     differing = []
     for document in documents:
         path = out_dir / document.filename
-        if not path.is_file() or path.read_text(encoding="utf-8") != document.text:
+        try:
+            same = path.is_file() and path.read_bytes() == document.text.encode("utf-8")
+        except OSError as error:
+            raise DocumentError(f"cannot read {path}: {error.strerror or error}") from None
+        if not same:
             differing.append(document.filename)
     return differing
 
