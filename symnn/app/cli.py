@@ -76,7 +76,6 @@ def _number(what: str, low: int, high: int, why: str = ""):
             raise argparse.ArgumentTypeError(f"must be {what} from {low} to {high}, not {shown}{why}")
         return value
 
-    parse.__name__ = what  # argparse names the type in some messages
     return parse
 
 
