@@ -1,6 +1,6 @@
 """``python -m symnn`` runs the same command as ``symnn``."""
 
-from symnn.app.cli import main
+from symnn.app.cli import entry
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()

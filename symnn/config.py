@@ -39,6 +39,7 @@ class Settings:
     depth: int = 100  # computed layers an expression nested across layers may span (SymPy recurses per layer)
     latex_nodes: int = 8_000  # nodes symnn.latex / pretty print (SymPy orders a sum's terms in quadratic time:
     #                           a 2 000-term sum, 6 000 nodes, prints in ~1 s; 4 000 terms take ~3 s)
+    crosscheck_seconds: float = 10.0  # estimated time a crosscheck may take; larger batches are sampled
     # Printing: above this many parameters a network prints in block form, not unit by unit
     elementwise_parameters: int = 200
     # Proofs print their elementwise steps only for networks this small (and this many outputs)
@@ -63,9 +64,9 @@ class Settings:
             if f.name == "progress":
                 if value is not None and not callable(value):
                     raise InvalidArgumentError(f"setting progress must be a callable or None, not {value!r}")
-            elif f.name == "fact_seconds":
+            elif f.name in ("fact_seconds", "crosscheck_seconds"):
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-                    raise InvalidArgumentError(f"setting fact_seconds must be a positive number, not {value!r}")
+                    raise InvalidArgumentError(f"setting {f.name} must be a positive number, not {value!r}")
             elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise InvalidArgumentError(f"setting {f.name} must be a positive integer, not {value!r}")
 

@@ -216,6 +216,25 @@ def _version() -> str:
         return "0+unknown"
 
 
+def entry() -> None:
+    """The ``symnn`` program (and ``python -m symnn``): run ``main`` and exit with its code.
+
+    An interrupt that lands inside code Python itself compiles at import time can leave the
+    interpreter set to re-raise SIGINT at exit, whatever the program did with it; after
+    Ctrl-C the process therefore ends with os._exit(130), output flushed, so the exit code
+    is the documented one.
+    """
+    code = main()
+    if code == EXIT_INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(EXIT_INTERRUPTED)
+    sys.exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
