@@ -111,20 +111,22 @@ class Expect:
         raise NotImplementedError
 
 
-def _slow(elapsed, case) -> str | None:
-    if elapsed > case.limit:
-        return f"too slow: {elapsed:.2f} s > {case.limit:g} s"
+def _slow(elapsed, case, limit=None) -> str | None:
+    limit = case.limit if limit is None else limit
+    if elapsed > limit:
+        return f"too slow: {elapsed:.2f} s > {limit:g} s"
     return None
 
 
 @dataclass
 class Ok(Expect):
     check: Callable[[Any], Any] | None = None
+    limit: float | None = None
 
     def judge(self, value, error, elapsed, case):
         if error is not None:
             return False, f"expected a result, raised {type(error).__name__}: {str(error)[:300]}"
-        slow = _slow(elapsed, case)
+        slow = _slow(elapsed, case, self.limit)
         if slow:
             return False, slow
         if self.check is not None:
@@ -142,6 +144,7 @@ class Ok(Expect):
 class Refused(Expect):
     name: str
     match: str | None = None
+    limit: float | None = None
 
     def judge(self, value, error, elapsed, case):
         from symnn import errors
@@ -156,7 +159,7 @@ class Refused(Expect):
             return False, f"{type(error).__name__} with an empty message"
         if self.match and not re.search(self.match, message):
             return False, f"message {message[:300]!r} does not match {self.match!r}"
-        slow = _slow(elapsed, case)
+        slow = _slow(elapsed, case, self.limit)
         if slow:
             return False, f"refused, but {slow}"
         return True, f"refused: {type(error).__name__}"
@@ -170,6 +173,8 @@ class Exit(Expect):
     code: int
     match: str | None = None
     check: Callable[[CliResult], Any] | None = None
+    finding: str | None = None  # exit 1 with this finding on stdout (stderr may stay empty)
+    limit: float | None = None
 
     def judge(self, value, error, elapsed, case):
         if error is not None:
@@ -181,14 +186,19 @@ class Exit(Expect):
             return False, f"exit {result.code} with a traceback or an internal error{said}"
         if result.code != self.code:
             return False, f"expected exit {self.code}, got {result.code}{said}"
-        if self.code != 0:
+        if self.finding is not None:
+            if len(err_lines) > 1:
+                return False, f"a finding with {len(err_lines)} stderr lines{said}"
+            if not re.search(self.finding, result.out + result.err):
+                return False, f"the finding {self.finding!r} is not reported (stdout: {result.out[:200]!r}){said}"
+        elif self.code != 0:
             if len(err_lines) != 1:
                 return False, f"exit {result.code} with {len(err_lines)} stderr lines, not one{said}"
             if not err_lines[0].startswith("symnn"):
                 return False, f"stderr line does not start with 'symnn'{said}"
             if self.match and not re.search(self.match, err_lines[0]):
                 return False, f"stderr does not match {self.match!r}{said}"
-        slow = _slow(elapsed, case)
+        slow = _slow(elapsed, case, self.limit)
         if slow:
             return False, slow
         if self.check is not None:
@@ -231,10 +241,13 @@ class Case:
     limit: float
     description: str = ""
     xfail: str | None = None
+    hard: float | None = None  # the worker interrupts the call here (a known hang gets a short one)
 
     @property
     def hard_limit(self) -> float:
-        return self.limit + 2.0 if self.limit >= 5 else max(3.0, 2 * self.limit + 1)
+        if self.hard is not None:
+            return self.hard
+        return self.limit + 1.0 if self.limit >= 5 else max(2.0, 2 * self.limit + 0.5)
 
 
 CASES: list[Case] = []
@@ -289,7 +302,8 @@ def strict_json(text: str):
 #   compiled to the right numbers, collapsed (exit 0) exactly when affine (else exit 1);
 # kind "bad": refused (InvalidActivationError; the CLI exits 2): not real, constant, undefined,
 #   unbounded constants, outside the whitelist;
-# kind "edge": a real function that budgets may refuse: accepted or refused, never slow, never wrong.
+# kind "edge": a real function that budgets may refuse: accepted or refused, never slow, never wrong;
+# kind "const": a constant g, which the issue allows to be refused or handled (never an internal error).
 
 def _sum_text(template, count):
     return "+".join(template.format(k) for k in range(1, count + 1))
@@ -314,7 +328,7 @@ FORMULAS = [
      (-0.5, 0.3)),
     (_sum_text("Max(z,{})", 14), "edge", lambda x: sum(max(x, k) for k in range(1, 15)), False, X5),
     ("tanh(sinh(cosh(z)))", "edge", lambda x: mpmath.tanh(mpmath.sinh(mpmath.cosh(x))), False, (-2.0, -0.5, 0.3)),
-    ("3", "bad", None, None, X5),
+    ("3", "const", None, None, X5),
     ("log(0)", "bad", None, None, X5),
     ("1/(sin(z)**2+cos(z)**2-1)", "bad", None, None, X5),
     ("0**-1", "bad", None, None, X5),
@@ -330,10 +344,10 @@ FORMULAS = [
     ("z*exp(exp(100))", "bad", None, None, X5),
     ("z*log(0)", "bad", None, None, X5),
     ("z/0", "bad", None, None, X5),
-    ("0", "bad", None, None, X5),
-    ("pi", "bad", None, None, X5),
-    ("0*z", "bad", None, None, X5),
-    ("z - z", "bad", None, None, X5),
+    ("0", "const", None, None, X5),
+    ("pi", "const", None, None, X5),
+    ("0*z", "const", None, None, X5),
+    ("z - z", "const", None, None, X5),
     ("sqrt(-4)*z + 1", "bad", None, None, X5),
     ("log(-2)*z", "bad", None, None, X5),
     ("(-1)**z", "bad", None, None, X5),
@@ -440,10 +454,12 @@ def _formula_cases():
         seen.add(key)
         refused = Refused("InvalidActivationError")
         accepted = Ok()
-        from_string = {"bad": refused, "good": accepted, "edge": Either(accepted, refused)}[kind]
+        from_string = {"bad": refused, "good": accepted, "edge": Either(accepted, refused),
+                       "const": Either(accepted, refused)}[kind]
         case(f"formula/{key}/from_string", "formula", lambda ctx, t=text: _activation(t), from_string,
              description=f"Activation.from_string({text!r})")
-        network = {"bad": Exit(2, r"^symnn: error: "), "good": Exit(0), "edge": Either(Exit(0), Exit(2))}[kind]
+        network = {"bad": Exit(2, r"^symnn: error: "), "good": Exit(0), "edge": Either(Exit(0), Exit(2)),
+                   "const": Either(Exit(0), Exit(2))}[kind]
         case(f"formula/{key}/cli_network", "formula", lambda ctx, t=text: cli("network", "2,1", "--activation", "expr:" + t),
              network, description=f"symnn network 2,1 --activation 'expr:{text}'")
         if affine is None:
@@ -451,14 +467,15 @@ def _formula_cases():
         elif affine:
             collapsed = Exit(0)
         else:
-            collapsed = Exit(1, r"does not collapse|not affine|not one linear")
-        if kind == "edge":
+            collapsed = Exit(1, finding=r"does not collapse")
+        if kind in ("edge", "const"):
             collapsed = Either(collapsed, Exit(2))
         case(f"formula/{key}/cli_collapse", "formula", lambda ctx, t=text: cli("collapse", "2,1", "--activation", "expr:" + t),
              collapsed, limit=2.0, description=f"symnn collapse 2,1 --activation 'expr:{text}'")
-        if kind == "bad":
+        if kind in ("bad", "const"):
             case(f"formula/{key}/network_api", "formula",
-                 lambda ctx, t=text: __import__("symnn").Network([2, 1], activation="expr:" + t), Refused("SymnnError"),
+                 lambda ctx, t=text: __import__("symnn").Network([2, 1], activation="expr:" + t),
+                 Refused("SymnnError") if kind == "bad" else Either(Ok(), Refused("InvalidActivationError")),
                  description=f"Network([2, 1], activation='expr:{text}')")
         elif reference is not None and xs:
             mpmath.mp.dps = 40
@@ -554,8 +571,8 @@ api("params_random_seed_huge", lambda c: S().Params.random(net341(), seed=2**200
 api("params_random_scale_bogus", lambda c: S().Params.random(net341(), scale="bogus"), Refused("InvalidArgumentError"))
 api("params_random_network_string", lambda c: S().Params.random("3,4,1"), Refused("InvalidArgumentError"))
 api("params_random_network_none", lambda c: S().Params.random(None), Refused("InvalidArgumentError"))
-api("params_W_index_zero", lambda c: p341().W(0), Refused("IndexOutOfRangeError"))
-api("params_W_index_big", lambda c: p341().W(9), Refused("IndexOutOfRangeError"))
+api("params_W_index_zero", lambda c: p341().W(0), Refused("InvalidArgumentError"))
+api("params_W_index_big", lambda c: p341().W(9), Refused("InvalidArgumentError"))
 api("params_b_index_string", lambda c: p341().b("1"), Refused("SymnnError"))
 api("params_from_substitution_empty", lambda c: S().Params.from_substitution(net341(), {}), Refused("SymnnError"))
 api("params_from_substitution_none", lambda c: S().Params.from_substitution(net341(), None), Refused("SymnnError"))
@@ -623,9 +640,17 @@ api("crosscheck_X_nan", lambda c: S().crosscheck(net341(), p341(), X3 * np.nan),
 api("crosscheck_digits_zero", lambda c: S().crosscheck(net341(), p341(), X3, digits=0), Refused("InvalidArgumentError"))
 api("crosscheck_digits_negative", lambda c: S().crosscheck(net341(), p341(), X3, digits=-5), Refused("InvalidArgumentError"))
 api("crosscheck_digits_huge", lambda c: S().crosscheck(net341(), p341(), X3, digits=10**7), Refused("InvalidArgumentError"))
-api("crosscheck_digits_string", lambda c: S().crosscheck(net341(), p341(), X3, digits="40"), Refused("InvalidArgumentError"))
+api("crosscheck_digits_string", lambda c: S().crosscheck(net341(), p341(), X3, digits="40"),
+    Either(Ok(lambda r: r.ok(1e-12) or None), Refused("InvalidArgumentError")))
 api("crosscheck_dtype_bogus", lambda c: S().crosscheck(net341(), p341(), X3, dtype="int8"), Refused("InvalidArgumentError"))
-api("crosscheck_seed_negative", lambda c: S().crosscheck(net341(), p341(), X3, seed=-1), Refused("InvalidArgumentError"))
+api("crosscheck_seed_negative", lambda c: _crosscheck_sampled(seed=-1), Refused("InvalidArgumentError"), limit=3.0,
+    description="a negative seed where the batch is sampled")
+
+
+def _crosscheck_sampled(seed=0, rows=100000, seconds=0.5):
+    with S().settings(crosscheck_seconds=seconds):
+        return S().crosscheck(S().Network([35, 4, 1], activation="sigmoid"), S().Params.random(S().Network([35, 4, 1]), seed=1),
+                              np.random.default_rng(0).random((rows, 35)), seed=seed)
 api("crosscheck_empty_X", lambda c: S().crosscheck(net341(), p341(), np.zeros((0, 3))),
     Either(Ok(), Refused("BadNumbersError")))
 
@@ -636,7 +661,7 @@ api("collapse_neuron", lambda c: S().collapse(S().Neuron(3, activation="linear")
 api("collapse_progress_not_callable", lambda c: S().collapse(S().Network([2, 1]), progress=5), Refused("InvalidArgumentError"))
 api("collapse_sigmoid_not_collapsible", lambda c: S().collapse(S().Network([2, 2, 1], activation="sigmoid")),
     Refused("NotCollapsible"))
-api("collapse_result_W_index", lambda c: S().collapse(S().Network([2, 1])).model(5), Refused("IndexOutOfRangeError"))
+api("collapse_result_W_index", lambda c: S().collapse(S().Network([2, 1])).model(5), Refused("InvalidArgumentError"))
 api("collapse_verify_points_zero", lambda c: S().collapse(S().Network([2, 1])).verify(points=0),
     Either(Ok(), Refused("InvalidArgumentError")))
 api("collapse_verify_seed_negative", lambda c: S().collapse(S().Network([2, 1])).verify(seed=-1),
@@ -660,7 +685,7 @@ for name, sizes, error in [
     ("string", "3,4,1", "InvalidSizeError"), ("none", None, "InvalidSizeError"), ("str_item", [3, "4"], "InvalidSizeError"),
     ("nan", [3, float("nan")], "InvalidSizeError"), ("inf", [3, float("inf")], "InvalidSizeError"),
     ("complex", [3, 2j], "InvalidSizeError"), ("nested", [[3, 4], 1], "InvalidSizeError"),
-    ("googol", [3, 10**100], "InvalidSizeError"), ("dict", {3: 4}, "InvalidSizeError"),
+    ("googol", [3, 10**100], None), ("dict", {3: 4}, "InvalidSizeError"),
     ("numpy_int", [np.int64(3), np.int32(2)], None), ("tuple", (3, 2), None), ("generator", (n for n in (3, 2)), None),
 ]:
     if error:
@@ -704,7 +729,8 @@ api("activation_from_string_int", lambda c: S().Activation.from_string(5), Refus
 api("activation_from_string_bytes", lambda c: S().Activation.from_string(b"z"), Refused("InvalidActivationError"))
 api("activation_from_string_name_int", lambda c: S().Activation.from_string("z", name=5), Refused("SymnnError"))
 api("activation_from_string_nul", lambda c: S().Activation.from_string("z\x00"), Refused("InvalidActivationError"))
-api("activation_from_string_unicode_z", lambda c: S().Activation.from_string("ｚ"), Refused("InvalidActivationError"))
+api("activation_from_string_unicode_z", lambda c: S().Activation.from_string("ｚ"),
+    Either(Ok(), Refused("InvalidActivationError")), description="Python reads the full-width letter as z (NFKC)")
 api("activation_from_string_very_long", lambda c: S().Activation.from_string("z" * 10**6), Refused("UnsafeExpressionError"))
 api("activation_from_expr_string", lambda c: S().Activation.from_expr("z"), Refused("InvalidActivationError"))
 api("activation_from_expr_other_symbol", lambda c: S().Activation.from_expr(__import__("sympy").Symbol("x")),
@@ -804,7 +830,7 @@ size("network_1e6_repr", lambda c: repr(S().Network([10**6, 10**6])), Ok(), limi
 size("network_1e9_str", lambda c: str(S().Network([10**9, 10**9])), Either(Ok(), TOO_LARGE), limit=1.0)
 size("neuron_1e6_z", lambda c: S().Neuron(10**6).z(), TOO_LARGE, limit=1.0)
 size("neuron_1e5_z", lambda c: S().Neuron(10**5).z(), TOO_LARGE, limit=1.0)
-size("neuron_40000_z", lambda c: S().Neuron(40000).z(), Either(Ok(lambda v: len(v.args) == 40001 or None), TOO_LARGE))
+size("neuron_20000_z", lambda c: S().Neuron(20000).z(), Either(Ok(lambda v: len(v.args) == 20001 or _fail(len(v.args))), TOO_LARGE))
 size("neuron_1e5_equations_latex", lambda c: S().latex(S().Neuron(10**5).equations()), TOO_LARGE, limit=1.0)
 size("neuron_3000_latex", lambda c: S().latex(S().Neuron(3000).z()), TOO_LARGE, limit=2.0)
 size("neuron_1e5_pretty", lambda c: S().pretty(S().Neuron(10**5)), Either(Ok(), TOO_LARGE), limit=2.0)
@@ -838,9 +864,9 @@ size("collapse_1e6_wide_relu", lambda c: S().collapse(S().Network([10**6, 10**6,
 size("crosscheck_784_128_10", lambda c: S().crosscheck(S().Network([784, 128, 10], activation="sigmoid"),
      S().Params.random(S().Network([784, 128, 10]), seed=1), np.random.default_rng(0).random((5, 784))),
      Either(Ok(lambda r: r.ok(1e-9) or None), TOO_LARGE))
-size("crosscheck_35_4_1_100000_rows", lambda c: S().crosscheck(S().Network([35, 4, 1], activation="sigmoid"),
-     S().Params.random(S().Network([35, 4, 1]), seed=1), np.random.default_rng(0).random((100000, 35))),
-     Either(Ok(lambda r: r.ok(1e-9) or None), TOO_LARGE))
+size("crosscheck_35_4_1_100000_rows_sampled", lambda c: _crosscheck_sampled(),
+     Ok(lambda r: (r.ok(1e-9) and r.of_samples == 100000 and r.samples < 100000) or _fail(str(r))), limit=3.0,
+     description="with crosscheck_seconds=0.5 a 100 000-row batch is sampled, and says so")
 size("compile_1e7_rows_64_relu", lambda c: S().compile(S().Network([2, 64, 1], activation="relu"))(
     np.ones((10**7, 2)), S().Params.random(S().Network([2, 64, 1]))),
      Either(Ok(lambda v: v.shape == (10**7, 1) or None), Refused("SymnnError")))
@@ -856,15 +882,16 @@ size("merge_affine_784_64_10", lambda c: S().merge_affine(S().Network([784, 64, 
 # the command line at size: every format
 for fmt in ("text", "latex", "markdown", "json"):
     case(f"size/cli_neuron_inputs_100000_{fmt}", "size", lambda c, f=fmt: cli("neuron", "--inputs", "100000", "--format", f),
-         Exit(2, r"too large|large|limit"), limit=1.0)
+         Exit(2, r"parameters|large|limit") if fmt == "json" else Either(Exit(0), Exit(2)), limit=1.0)
     case(f"size/cli_network_100000_1_{fmt}", "size", lambda c, f=fmt: cli("network", "100000,1", "--format", f),
          Either(Exit(0), Exit(2)), limit=2.0)
     case(f"size/cli_network_1000_1000_{fmt}", "size", lambda c, f=fmt: cli("network", "1000,1000", "--format", f),
          Either(Exit(0), Exit(2)), limit=2.0)
     case(f"size/cli_network_deep_400_{fmt}", "size", lambda c, f=fmt: cli("network", ",".join(["1"] * 400), "--format", f),
          Either(Exit(0), Exit(2)))
-    case(f"size/cli_network_deep_20000_{fmt}", "size", lambda c, f=fmt: cli("network", ",".join(["1"] * 20000), "--format", f),
-         Either(Exit(0), Exit(2)))
+    if fmt in ("text", "json"):  # latex and markdown: 400 layers above
+        case(f"size/cli_network_deep_20000_{fmt}", "size", lambda c, f=fmt: cli("network", ",".join(["1"] * 20000), "--format", f),
+             Either(Exit(0), Exit(2, limit=1.0)))
     case(f"size/cli_collapse_784_64_10_{fmt}", "size", lambda c, f=fmt: cli("collapse", "784,64,10", "--format", f),
          Either(Exit(0), Exit(2)))
     case(f"size/cli_collapse_170x3_{fmt}", "size", lambda c, f=fmt: cli("collapse", "170,170,170", "--format", f),
@@ -876,11 +903,12 @@ for fmt in ("text", "json"):
          Either(Exit(0), Exit(2)))
     case(f"size/cli_collapse_1000x3_relu_{fmt}", "size",
          lambda c, f=fmt: cli("collapse", "1000,1000,1000", "--activation", "relu", "--format", f),
-         Either(Exit(1), Exit(2)))
+         Either(Exit(1, finding=r"does not collapse|\"collapses\": false"), Exit(2)))
     case(f"size/cli_collapse_deep_3000_{fmt}", "size", lambda c, f=fmt: cli("collapse", ",".join(["1"] * 3000), "--format", f),
          Either(Exit(0), Exit(2)))
-    case(f"size/cli_collapse_deep_20000_{fmt}", "size", lambda c, f=fmt: cli("collapse", ",".join(["1"] * 20000), "--format", f),
-         Either(Exit(0), Exit(2)))
+    if fmt == "text":
+        case(f"size/cli_collapse_deep_20000_{fmt}", "size", lambda c, f=fmt: cli("collapse", ",".join(["1"] * 20000), "--format", f),
+             Either(Exit(0), Exit(2, limit=1.0)))
 case("size/cli_digits_hidden_100000", "size", lambda c: cli("digits", "--hidden", "100000"), Exit(2, r"hidden"), limit=1.0)
 case("size/cli_digits_hidden_17", "size", lambda c: cli("digits", "--hidden", "17"), Exit(2, r"hidden"), limit=1.0)
 case("size/cli_digits_epochs_1e9", "size", lambda c: cli("digits", "--epochs", "999999999"), Exit(2, r"epochs"), limit=1.0)
@@ -1034,7 +1062,7 @@ def _mse_factor_two():
 
 
 num("train_one_step_bce", lambda c: _train_one_step("bce"), Ok())
-num("train_lr_1e300_diverges", lambda c: tr(lr=1e300, epochs=20), Refused("TrainingDiverged", r"epoch"))
+num("train_lr_1e300_sigmoid", lambda c: tr(lr=1e300, epochs=20), Either(Ok(), Refused("TrainingDiverged", r"epoch")))
 num("train_lr_1e300_mse_diverges", lambda c: tr(lr=1e300, epochs=20, loss="mse",
                                                net=S().Network([2, 1], activation="linear"), y=[1e3, 1e3, -1e3, 5]),
     Refused("TrainingDiverged", r"epoch"))
@@ -1137,7 +1165,7 @@ cl("activations_format_json", ["activations", "--format", "json"], Exit(0, check
 cl("network_json_strict", ["network", "3,4,1", "--format", "json"],
    Exit(0, check=lambda r: strict_json(r.out)["equations"] or _fail("no equations")))
 cl("collapse_sigmoid_json", ["collapse", "2,2,1", "--activation", "sigmoid", "--format", "json"],
-   Exit(1, r"does not collapse|not", check=lambda r: strict_json(r.out)["collapses"] is False or _fail(r.out)))
+   Exit(1, finding=r'"collapses": false', check=lambda r: strict_json(r.out)["collapses"] is False or _fail(r.out)))
 cl("collapse_linear_json", ["collapse", "3,4,1", "--format", "json"],
    Exit(0, check=lambda r: strict_json(r.out)["collapses"] is True or _fail(r.out)))
 
@@ -1190,7 +1218,7 @@ for args in (["network", "3,4,1"], ["collapse", "3,4,1"], ["neuron", "--format",
     expected = 1 if "sigmoid" in args else 0
     case(f"cli/broken_pipe_{'_'.join(_safe_id(a) for a in args)}", "cli",
          lambda c, a=tuple(args): cli(*a, stdout=BrokenPipeStream()),
-         Exit(expected, check=lambda r: (r.err.strip() == "" or "does not collapse" in r.err) or _fail(r.err)),
+         Exit(expected, finding="" if expected else None, check=lambda r: r.err.strip() == "" or _fail(r.err)),
          description="symnn … | head: quiet")
 
 
@@ -1232,50 +1260,20 @@ def _derive_check_stale(ctx):
 msg("derive_check_stale_fails", _derive_check_stale, Exit(1))
 
 
-def _as_nobody(ctx, *args, prepare=None):
-    """``python -m symnn ARGS`` as an unprivileged user (root may write anything), in ctx.tmp."""
-    os.chmod(ctx.tmp, 0o777)
-    if prepare:
-        prepare(ctx)
-    return proc(*args, cwd=ctx.tmp, user=65534, group=65534, extra_groups=[],
-                env={**os.environ, "HOME": ctx.tmp}, timeout=60)
+def _ascii_locale(ctx, *args, encoding="ascii"):
+    """A real ``python -m symnn ARGS`` whose stdout is not UTF-8 (PYTHONIOENCODING=ascii or latin-1)."""
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    env.pop("PYTHONUTF8", None)
+    return proc(*args, env=env)
 
 
-def _readonly_target(ctx):
-    out = os.path.join(ctx.tmp, "D")
-    os.mkdir(out)
-    os.chmod(out, 0o777)
-    path = os.path.join(out, "neuron.tex")
-    with open(path, "w") as f:
-        f.write("precious\n")
-    os.chmod(path, 0o444)
-    result = _as_nobody(ctx, "derive", "neuron", "--out", out)
-    assert open(path).read() == "precious\n", "a read-only file was replaced"
-    return result
-
-
-case("messages/derive_readonly_file_not_replaced", "process", _readonly_target, Exit(1, r"neuron\.tex|permission|write"))
-
-
-def _readonly_dir(ctx):
-    out = os.path.join(ctx.tmp, "D")
-    os.mkdir(out)
-    os.chmod(out, 0o555)
-    return _as_nobody(ctx, "derive", "neuron", "--out", out)
-
-
-case("messages/derive_readonly_dir", "process", _readonly_dir, Exit(1, r"permission|write|cannot"))
-
-
-def _plot_readonly(ctx):
-    out = os.path.join(ctx.tmp, "R")
-    os.mkdir(out)
-    os.chmod(out, 0o555)
-    return _as_nobody(ctx, "activations", "--plot", os.path.join(out, "a.png"))
-
-
-case("messages/activations_plot_readonly_dir", "process", _plot_readonly, Either(Exit(1, r"permission|write|cannot"), Exit(3)),
-     limit=15.0)
+case("process/collapse_affine_offset_ascii_locale", "process",
+     lambda c: _ascii_locale(c, "collapse", "2,1", "--activation", "expr:3*z+1"), Exit(0))
+case("process/collapse_affine_offset_latin1_stdout", "process",
+     lambda c: _ascii_locale(c, "collapse", "2,1", "--activation", "expr:z+pi", encoding="latin-1"), Exit(0))
+case("process/collapse_linear_ascii_locale", "process", lambda c: _ascii_locale(c, "collapse", "3,4,1"), Exit(0))
+case("process/network_ascii_locale", "process", lambda c: _ascii_locale(c, "network", "3,4,1", "--activation", "sigmoid"),
+     Exit(0))
 
 
 def _digits_json(ctx, *args):
@@ -1289,8 +1287,10 @@ def _digits_json(ctx, *args):
 msg("digits_json_strict", lambda c: _digits_json(c), Exit(0))
 msg("digits_json_epochs_1", lambda c: _digits_json(c, "--epochs", "1"), Exit(0))
 msg("digits_json_hidden_2", lambda c: _digits_json(c, "--hidden", "2", "--epochs", "5"), Exit(0))
-msg("train_diverged_message", lambda c: tr(lr=1e300, epochs=20), Refused("TrainingDiverged", r"(?i)epoch.*loss|loss.*epoch"))
-msg("train_diverged_not_bad_params", lambda c: tr(lr=1e300, epochs=20), Refused("TrainingDiverged", r"^(?!.*contains NaN or infinite values)"))
+DIVERGE = dict(lr=1e300, epochs=20, loss="mse", y=[1e3, 1e3, -1e3, 5])
+msg("train_diverged_message", lambda c: tr(net=S().Network([2, 1]), **DIVERGE), Refused("TrainingDiverged", r"(?i)epoch.*loss|loss.*epoch"))
+msg("train_diverged_not_bad_params", lambda c: tr(net=S().Network([2, 1]), **DIVERGE),
+    Refused("TrainingDiverged", r"^(?!.*contains NaN or infinite values)"))
 msg("unknown_setting_lists_valid", lambda c: with_settings(bogus=1), Refused("UnknownSettingError", r"terms"))
 msg("unknown_activation_lists_valid", lambda c: S().Network([2, 1], activation="sigmoidd"), Refused("UnknownActivationError", r"sigmoid"))
 msg("latex_unknown_option_lists_valid", lambda c: S().latex(net341(), bogus=1), Refused("UnknownSettingError", r"mul_symbol"))
@@ -1372,7 +1372,7 @@ def _interrupt_after(seconds, *args):
     return CliResult(code, out, err)
 
 
-for delay in (0.05, 0.15, 0.4, 1.5):
+for delay in (0.2, 0.4, 1.5):
     pr(f"ctrl_c_after_{int(delay * 1000)}ms", lambda c, d=delay: _interrupt_after(d, "digits", "--data", "variants"),
        Either(Exit(130, r"^symnn: interrupted$"), Exit(0)), limit=12.0,
        description="Ctrl-C at any moment, import included: exit 130 with one line")
@@ -1380,11 +1380,71 @@ for delay in (0.05, 0.15, 0.4, 1.5):
 
 # --- bookkeeping --------------------------------------------------------------------------------
 
-XFAIL: dict[str, str] = {}
+# Known symnn bugs: case id → one-line description. A case that hangs gets a short hard limit
+# (HANG_SECONDS) so the suite stays fast; a fix that makes it finish sooner shows up as XPASS.
+HANG_SECONDS = 2.0
+UNICODE = ("collapse of an affine g with a constant (expr:3*z+1, expr:3, expr:z+pi, sin²+cos²) on a non-UTF-8 "
+           "stdout is an internal error KeyError 'only unicode' (ASCII pretty printing of OneMatrix in the proof)")
+XFAIL: dict[str, str] = {
+    **{f"formula/{key}/cli_collapse": UNICODE for key in (
+        "f012_3", "f027_0", "f028_pi", "f029_0_z", "f030_z_z", "f063_z_10_29", "f065_sin_z_2_cos_z_2", "f073_3_z_1",
+        "f076_z_pi")},
+    "cli/collapse_expr_constant_3": UNICODE,
+    "process/collapse_affine_offset_ascii_locale": UNICODE.replace("on a non-UTF-8 stdout", "with PYTHONIOENCODING=ascii"),
+    "process/collapse_affine_offset_latin1_stdout": UNICODE.replace("on a non-UTF-8 stdout", "with PYTHONIOENCODING=latin-1"),
+    "process/collapse_linear_ascii_locale": "any command printing '→' (collapse 3,4,1, network 3,4,1) to an ASCII "
+                                            "stdout (PYTHONIOENCODING=ascii) is an internal error UnicodeEncodeError",
+    "process/network_ascii_locale": "symnn network 3,4,1 to an ASCII stdout (PYTHONIOENCODING=ascii) is an internal "
+                                    "error UnicodeEncodeError ('→' in the title)",
+    "formula/f064_exp_10_29_z_z/compile": "compile of expr:exp(-10**29)*z + z raises a raw TypeError "
+                                          "(NumPy exp on a Python int) instead of computing z or refusing",
+    "api/compile_string_network": "compile('3,2') raises a raw AttributeError ('str' object has no attribute 'layers')",
+    "api/compile_none": "compile(None) raises a raw AttributeError",
+    "api/compile_list_sizes": "compile([3, 2]) raises a raw AttributeError",
+    "api/compile_call_params_none": "compile(net)(X, None) raises a raw AttributeError ('NoneType' object has no attribute 'check')",
+    "api/compile_call_params_dict": "compile(net)(X, {...}) with a dict for params raises a raw AttributeError",
+    "api/params_from_substitution_none": "Params.from_substitution(net, None) raises a raw TypeError",
+    "api/params_from_substitution_complex": "Params.from_substitution with complex values raises a raw TypeError "
+                                            "(float() of complex), not BadNumbersError",
+    "api/train_epochs_huge": "train(epochs=10**12) is accepted and runs for hours (no upper bound, unlike --epochs)",
+    "api/crosscheck_digits_zero": "crosscheck(digits=0) is accepted and reports a meaningless 0-digit comparison",
+    "api/crosscheck_digits_negative": "crosscheck(digits=-5) is accepted and reports a meaningless comparison",
+    "api/crosscheck_digits_huge": "crosscheck(digits=10**7) hangs (no upper bound on the precision)",
+    "api/crosscheck_seed_negative": "crosscheck(seed=-1) on a sampled batch is not refused as a SymnnError",
+    "api/collapse_progress_not_callable": "collapse(net, progress=5) is accepted (the callback is not checked)",
+    "api/merge_affine_string": "merge_affine('3,4,1') raises a raw AttributeError",
+    "api/latex_bad_option_value": "latex(expr, mode='bogus') raises SymPy's raw ValueError",
+    "api/latex_bad_mul_symbol": "latex(expr, mul_symbol=5) raises a raw AttributeError",
+    "api/settings_fact_seconds_inf_then_range": "settings(fact_seconds=inf) is accepted, then Activation.range raises "
+                                                "a raw OverflowError (timestamp out of range)",
+    "api/settings_fact_seconds_1e300_then_range": "settings(fact_seconds=1e300) is accepted, then Activation.range "
+                                                  "raises a raw OverflowError",
+    "api/settings_crosscheck_seconds_inf": "settings(crosscheck_seconds=inf) is accepted, then crosscheck raises a raw "
+                                           "OverflowError (float infinity to integer)",
+    "size/network_1e6_b": "Network([10**6, 10**6]).b(1) hangs building 10**6 symbols (no symbols guard on b)",
+    "size/network_1e6_a_column": "Network([10, 10**6]).a(1) hangs building a 10**6-unit column (no guard)",
+    "size/network_1e6_z_sum_doit": "Network([10**6, 1]).z_sum(1, 1).doit() hangs (the README's documented .doit())",
+    "size/collapse_784_64_10_verify": "collapse(Network([784, 64, 10])).verify() takes far more than 10 s",
+    "size/compile_1e7_rows_64_relu": "compile on 10**7 rows through 64 ReLU units raises a raw MemoryError "
+                                     "(no chunking or size estimate)",
+    "size/params_random_1e5_square": "Params.random(Network([10**5, 10**5])) raises a raw MemoryError (74.5 GiB)",
+    "size/cli_network_deep_20000_text": "symnn network with 20 000 layers of width 1 (text) takes more than 10 s",
+    "size/cli_network_deep_20000_json": "symnn network with 20 000 layers --format json is refused only after about "
+                                        "3.5 s (the network is built before the JSON size guard), not within 1 s",
+    "size/cli_collapse_deep_20000_text": "symnn collapse with 20 000 layers of width 1 takes more than 10 s",
+    "numbers/crosscheck_expr_tanh_sinh_cosh": "crosscheck of expr:tanh(sinh(cosh(z))) at z = 30 raises a raw "
+                                              "MemoryError (mpmath evaluates sinh(cosh(30)) exactly)",
+    "cli/activations_plot_empty": "symnn activations --plot '' is silently ignored (exit 0, no plot, no message)",
+}
+HANGS = {"api/train_epochs_huge", "api/crosscheck_digits_huge", "size/network_1e6_b", "size/network_1e6_a_column",
+         "size/network_1e6_z_sum_doit", "size/collapse_784_64_10_verify", "size/cli_network_deep_20000_text",
+         "size/cli_collapse_deep_20000_text"}
 
 BY_ID = {c.id: c for c in CASES}
 for _id, _reason in XFAIL.items():
     BY_ID[_id].xfail = _reason
+for _id in HANGS:
+    BY_ID[_id].hard = HANG_SECONDS
 
 
 def warm_up() -> None:
