@@ -841,7 +841,6 @@ size("deep_20000_construct", lambda c: S().Network([1] * 20000), Either(Ok(), Re
 size("deep_3000_construct", lambda c: S().Network([1] * 3000), Either(Ok(), Refused("InvalidSizeError")), limit=5.0)
 size("deep_400_collapse", lambda c: S().collapse(S().Network([1] * 400)), Either(Ok(), TOO_LARGE))
 size("deep_400_collapse_verify", lambda c: S().collapse(S().Network([1] * 400)).verify(), Either(Ok(), TOO_LARGE))
-size("deep_3000_collapse", lambda c: S().collapse(S().Network([1] * 3000)), Either(Ok(), TOO_LARGE, Refused("InvalidSizeError")))
 size("deep_400_latex", lambda c: S().latex(S().Network([1] * 400)), Either(Ok(), TOO_LARGE))
 size("deep_400_compile", lambda c: S().compile(S().Network([1] * 400, activation="tanh"))(
     np.array([[0.5]]), S().Params.from_arrays([np.ones((1, 1))] * 399, [np.zeros(1)] * 399)),
@@ -1345,8 +1344,7 @@ def _proc_head(*args):
 
 
 pr("pipe_network", lambda c: _proc_head("network", "30,40,1"), Exit(0, check=lambda r: r.err == "" or _fail(r.err)))
-pr("pipe_derive_all", lambda c: _proc_head("derive", "--all", "--format", "latex"),
-   Exit(0, check=lambda r: r.err == "" or _fail(r.err)), limit=15.0)
+pr("pipe_derive_list", lambda c: _proc_head("derive", "--list"), Exit(0, check=lambda r: r.err == "" or _fail(r.err)))
 pr("pipe_tour", lambda c: _proc_head_in(c, "tour", "--out", "T", "--no-pdf"),
    Exit(0, check=lambda r: r.err == "" or _fail(r.err)), limit=30.0,
    description="symnn tour --out T --no-pdf | head -1")
@@ -1382,7 +1380,7 @@ for delay in (0.2, 0.4, 1.5):
 
 # Known symnn bugs: case id → one-line description. A case that hangs gets a short hard limit
 # (HANG_SECONDS) so the suite stays fast; a fix that makes it finish sooner shows up as XPASS.
-HANG_SECONDS = 2.0
+HANG_SECONDS = 1.5
 UNICODE = ("collapse of an affine g with a constant (expr:3*z+1, expr:3, expr:z+pi, sin²+cos²) on a non-UTF-8 "
            "stdout is an internal error KeyError 'only unicode' (ASCII pretty printing of OneMatrix in the proof)")
 XFAIL: dict[str, str] = {
