@@ -12,17 +12,16 @@ after it is checked equal to g at CHECK_POINTS. So ``from_expr(z**2,
 name="sigmoid")`` compiles to z², and a user's ``log(1 + exp(z))`` gets the
 stable softplus.
 
-Facts SymPy must work out for a user's g — its range, whether it is affine — are
-computed on first use, within ``Settings.fact_seconds`` (see ``within_time``),
-and are unknown (None) when SymPy fails or runs out of time. Building a record
-computes nothing.
+Building a record checks g against the parser's rules and formula budget
+(symnn.core.parsing) and samples it to refuse a g that is not real for real z or
+is undefined almost everywhere (``facts.check_real_valued``). Facts SymPy must
+work out for a user's g — its range, whether it is affine — are computed on
+first use, within ``Settings.fact_seconds`` (see ``facts.within_time``), and are
+unknown (None) when SymPy fails or runs out of time.
 """
 
 from __future__ import annotations
 
-import contextvars
-import ctypes
-import threading
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Callable, Mapping, TypeVar
@@ -47,11 +46,11 @@ from sympy import (
     tanh,
     zoo,
 )
-from sympy.calculus.util import function_range
 from sympy.codegen.numpy_nodes import logaddexp
 from sympy.printing.pretty.stringpict import prettyForm
 
 from symnn.config import current
+from symnn.core.facts import _prepare_range, affinity, check_real_valued, checked_range, pieces, within_time
 from symnn.core.notation import activation_variable, variable
 from symnn.core.parsing import as_expr, check_expression, parse_activation
 from symnn.errors import InvalidActivationError, SymnnError, UnknownActivationError, UnsafeExpressionError
@@ -203,6 +202,7 @@ class Activation:
             check_expression(self.expr, z)
         except UnsafeExpressionError as error:
             raise UnsafeExpressionError(f"activation {self.name!r}, g(z) = {_shown(self.expr)}: {error}") from None
+        check_real_valued(self.expr, lambda: f"activation {self.name!r}, g(z) = {_shown(self.expr)},")
 
     @classmethod
     def from_expr(cls, expr: Expr, name: str = "g", latex_name: str | None = None) -> "Activation":
@@ -319,128 +319,11 @@ class Activation:
         return self.name
 
 
-# --- facts under a time bound ------------------------------------------------------
-
-def within_time(function: Callable[[], T], seconds: float | None = None) -> T | None:
-    """``function()``, or None when it raises or runs longer than ``seconds`` (default Settings.fact_seconds).
-
-    SymPy has no way to interrupt a computation and a Python thread cannot be
-    killed, so the call runs in a daemon thread with the caller's settings. When
-    the time is up, CPython's PyThreadState_SetAsyncExc raises SystemExit in that
-    thread (as ``_thread.exit`` does; SymPy's ``except Exception`` blocks let it
-    through), so the work stops at its next Python instruction instead of
-    computing on in the background. Work inside one long C call finishes that call
-    first; the parser's size rules keep such numbers out of user formulas. Modules
-    SymPy imports lazily are imported beforehand in the calling thread
-    (``_prepare_range``, ``_prepare_simplify``), so no stop lands inside an import.
-    """
-    seconds = current().fact_seconds if seconds is None else seconds
-    context, outcome, lock, state = contextvars.copy_context(), [], threading.Lock(), {"done": False}
-
-    def work() -> None:
-        try:
-            try:
-                outcome.append(context.run(function))
-            finally:
-                with lock:
-                    state["done"] = True
-        except BaseException:  # noqa: BLE001 — a failure or a stop: the fact is unknown
-            pass
-
-    thread = threading.Thread(target=work, name="symnn-fact", daemon=True)
-    thread.start()
-    try:
-        thread.join(seconds)
-    finally:  # also on Ctrl-C while waiting
-        with lock:
-            if not state["done"]:
-                _stop(thread)
-    return outcome[0] if outcome else None
-
-
-def _stop(thread: threading.Thread) -> None:
-    set_async_exc = getattr(getattr(ctypes, "pythonapi", None), "PyThreadState_SetAsyncExc", None)
-    if set_async_exc is not None and thread.ident is not None:  # CPython; elsewhere the thread runs to its end
-        set_async_exc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
-
-
-@lru_cache(maxsize=None)
-def _prepare_simplify() -> None:
-    simplify(z + 1)  # imports sympy.physics.units (0.2 s), which simplify needs on every call
-
-
-@lru_cache(maxsize=None)
-def _prepare_range() -> None:
-    function_range(exp(-z**2), z, S.Reals)  # imports SymPy's set handlers
-
-
-def checked_range(expr: Expr) -> Basic | None:
-    """SymPy's function_range of g over the reals, if g's real values at CHECK_POINTS lie in it; else None."""
-    found = function_range(expr, z, S.Reals)
-    if found.has(nan):
-        return None
-    for point in CHECK_POINTS:
-        value = expr.xreplace({z: point})
-        if value.is_extended_real and value.is_finite and found.contains(value) is S.false:
-            return None
-    return found
-
-
-# Points where a nonzero g'' or two differing pieces show that g is not affine (exact, none special)
-AFFINE_POINTS = tuple(Rational(p) for p in ("-37/10", "-13/7", "-1/3", "2/9", "5/4", "11/3", "29/5"))
-
-
-def _nonzero_somewhere(expr: Expr) -> bool:
-    """True when ``expr`` is clearly nonzero at one of AFFINE_POINTS (Settings.numeric_digits, tolerance_digits)."""
-    settings = current()
-    threshold = Rational(1, 10**settings.tolerance_digits)
-    for point in AFFINE_POINTS:
-        value = expr.xreplace({z: point}).evalf(settings.numeric_digits)
-        if value.is_number and value.is_finite and abs(value) > threshold:
-            return True
-    return False
-
-
-def affinity(expr: Expr) -> bool | None:
-    """Is g affine? Every piece of g must have g'' ≡ 0 and all pieces must be one function.
-
-    False as soon as one sample point shows g'' ≠ 0 or two pieces that differ (a
-    witness, cheap); True only when each of those differences is proved to be 0
-    (by expansion, else by simplify); None when neither happens within the time bound.
-    """
-    unproved = within_time(lambda: _unproved_claims(expr))
-    if unproved is None or unproved is False:
-        return None if unproved is None else False
-    if not unproved:
-        return True
-    _prepare_simplify()
-    return within_time(lambda: all(simplify(claim) == 0 for claim in unproved) or None)
-
-
-def _unproved_claims(expr: Expr) -> list[Expr] | bool:
-    """The expressions that vanish exactly when g is affine and that expansion does not show to be 0,
-    or False when one of them is nonzero at a sample point."""
-    parts = pieces(expr)
-    claims = [diff(part, z, 2) for part in parts] + [part - parts[0] for part in parts[1:]]
-    if any(_nonzero_somewhere(claim) for claim in claims):
-        return False
-    return [claim for claim in claims if claim != 0 and claim.expand() != 0]
-
+# --- facts: see symnn.core.facts ---------------------------------------------------
 
 def is_affine_expr(expr: Expr) -> bool:
     """Whether ``expr`` is affine in z (see ``affinity``); raises InvalidActivationError when undecided."""
     return Activation.from_expr(expr).is_affine
-
-
-def pieces(expr: Expr) -> list[Expr]:
-    """The pieces of g as a Piecewise (one piece when g has no kinks)."""
-    # Max, Abs, Heaviside, sign ... all become Piecewise, so kinks show up as
-    # pieces that differ rather than hiding inside a derivative that SymPy
-    # would report as 0 almost everywhere.
-    folded = piecewise_fold(expr.rewrite(Piecewise))
-    if isinstance(folded, Piecewise):
-        return [e for e, cond in folded.args if cond is not S.false]
-    return [folded]
 
 
 # --- the applied form σ(z) ----------------------------------------------------

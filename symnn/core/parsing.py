@@ -34,9 +34,20 @@ already passed:
 
 Because of rule 2, evaluating any constant of an accepted formula is cheap, so
 SymPy's own checks (comparisons in Max, assumption queries) cannot stall on it.
-``check_expression`` applies rules 1 and 2 to a whole expression built elsewhere;
-every Activation record runs it, so a g given as a SymPy object obeys the same
-rules (and has at most MAX_NODES nodes).
+4. Every constant is real: ``sqrt(-1)*z``, ``log(-1)*z``, ``(-8)**(1/3)*z`` are refused
+   (activations must be real for real z).
+
+The formula budget. Three limits on what a formula can make SymPy do, read
+from the tree without evaluating anything (``check_budget``, milliseconds):
+at most MAX_EXP_NESTING exp-like functions inside each other (EXP_LIKE, and
+powers with z in the exponent), polynomial degree at most MAX_DEGREE once
+expanded (estimated from the tree: ``(z**2+z+1)**50*(z**3-z+1)**33`` has 199),
+at most MAX_PIECES pieces from PIECEWISE_HEADS (a Max or Min of n arguments
+counts n − 1).
+
+``check_expression`` applies rules 1, 2 and 4 and the budget to a whole expression
+built elsewhere; every Activation record runs it, so a g given as a SymPy object
+obeys the same rules (and has at most MAX_NODES nodes).
 Any Python or SymPy exception while building is turned into an
 UnsafeExpressionError naming the formula.
 """
@@ -58,6 +69,7 @@ from sympy import (
     Integer,
     Max,
     Min,
+    Piecewise,
     Pow,
     Rational,
     asinh,
@@ -89,6 +101,20 @@ MAX_RESULT_DIGITS = 4_000
 MAX_ROOT_DIGITS = 60
 MAX_NODES = 1000  # nodes of a g(z) given as a SymPy object (text is bounded by MAX_LENGTH already)
 CHECK_DIGITS = 15  # precision of the magnitude checks: only the order of magnitude matters
+REAL_TOLERANCE = 2.0**-40  # a constant is real when |imaginary part| is at most this times its size
+
+# The formula budget (measured on this machine, Python 3.11, SymPy 1.14).
+# Depth: exp(exp(exp(exp(z)))) hung past 60 s in collapse before facts had a time bound; depth 3 has values
+# like e^(e^(e^30)) whose digits alone no evaluation can hold, so anything deeper is refused outright.
+MAX_EXP_NESTING = 3
+# Degree: (z**2+z+1)**50*(z**3-z+1)**33 (degree 199) took 21-36 s; expanding g'' of such products takes
+# 0.05 s at degree 30, 0.21 s at 100, 0.69 s at 200 (function_range, which factors, runs under the time
+# bound). 100 is also the largest exponent rule 1 allows, so z**100 stays possible.
+MAX_DEGREE = 100
+# Pieces: each kink can double the pieces of a product when SymPy folds it into a Piecewise. With facts
+# bounded at 0.5 s, 4 sign factors decide in 0.31 s, 6 in more than 0.5 s; 6 Heavisides in 0.35 s, 8 in
+# more than 0.5 s; Max(z,1)+...+Max(z,14) took 37 s before the bound.
+MAX_PIECES = 6
 
 FUNCTIONS = {
     "exp": exp, "log": log, "sqrt": sqrt, "tanh": tanh, "sinh": sinh, "cosh": cosh, "sin": sin, "cos": cos,
@@ -108,6 +134,11 @@ GROWTH: dict[type, Callable[[mpmath.mpc], mpmath.mpf]] = {
     sin: lambda c: abs(c.imag) * _LOG10_E,
     cos: lambda c: abs(c.imag) * _LOG10_E,
 }
+
+
+EXP_LIKE = (exp, log, sinh, cosh, tanh, sin, cos, atan, asinh)
+PIECEWISE_HEADS = (Max, Min, Heaviside, sign, Abs, Piecewise)
+REAL_RULE = "activations must be real for real z"
 
 
 def _allowed() -> str:
@@ -283,6 +314,7 @@ def check_expression(expr: Expr, variable: Expr) -> None:
     """
     if node_count(expr, MAX_NODES + 1) > MAX_NODES:
         raise UnsafeExpressionError(f"g(z) has more than {MAX_NODES} nodes; at most {MAX_NODES} are allowed")
+    check_budget(expr, variable)
     for node in postorder_traversal(expr):
         if not isinstance(node, Expr):
             continue
@@ -291,7 +323,82 @@ def check_expression(expr: Expr, variable: Expr) -> None:
         elif type(node) in GROWTH:
             check_function(type(node), list(node.args), variable)
         if not node.has(variable):
-            _check_constant(node)
+            _check_constant(node, real=True)
+
+
+def check_budget(expr: Expr, variable: Expr) -> None:
+    """Refuse ``expr`` when it goes beyond the formula budget: exp-like nesting, degree, pieces (see the module).
+
+    Read from the tree alone, each node once: no expansion, no evaluation, so it takes milliseconds
+    whatever the formula.
+    """
+    nesting, degree, pieces = _Budget(variable).measure(expr)
+    if nesting > MAX_EXP_NESTING:
+        raise UnsafeExpressionError(
+            f"exp-like functions ({', '.join(f.__name__ for f in EXP_LIKE)}, powers with z in the exponent) "
+            f"are nested {nesting} deep in g(z); at most {MAX_EXP_NESTING} levels are allowed")
+    if degree > MAX_DEGREE:
+        raise UnsafeExpressionError(
+            f"g(z) has polynomial degree {degree} once expanded; at most {MAX_DEGREE} is allowed")
+    if pieces > MAX_PIECES:
+        raise UnsafeExpressionError(
+            f"g(z) has {pieces} kinks or jumps (from Max, Min, Heaviside, sign, Abs, Piecewise); "
+            f"at most {MAX_PIECES} are allowed")
+
+
+class _Budget:
+    """(exp-like nesting, degree, pieces) of an expression, computed once per distinct subexpression."""
+
+    def __init__(self, variable: Expr):
+        self.variable = variable
+        self.seen: dict[Basic, tuple[int, int]] = {}
+        self.max_degree = 0
+        self.pieces = 0
+
+    def measure(self, expr: Expr) -> tuple[int, int, int]:
+        # iterative post-order walk: no recursion limit, whatever the depth
+        stack, nesting = [(expr, False)], 0
+        while stack:
+            node, ready = stack.pop()
+            if node in self.seen and not ready:
+                self._count_pieces(node)
+                continue
+            if not ready:
+                stack.append((node, True))
+                stack.extend((arg, False) for arg in node.args if isinstance(arg, Basic))
+                continue
+            if node not in self.seen:
+                self.seen[node] = self._node(node)
+                self._count_pieces(node)
+                nesting = max(nesting, self.seen[node][0])
+                self.max_degree = max(self.max_degree, self.seen[node][1])
+        return nesting, self.max_degree, self.pieces
+
+    def _count_pieces(self, node: Basic) -> None:
+        if isinstance(node, PIECEWISE_HEADS) and node.has(self.variable):
+            self.pieces += len(node.args) - 1 if isinstance(node, (Max, Min, Piecewise)) else 1
+
+    def _node(self, node: Basic) -> tuple[int, int]:
+        """(nesting, degree) of one node from its children's."""
+        if not isinstance(node, Basic) or not node.has(self.variable):
+            return 0, 0
+        if node == self.variable:
+            return 0, 1
+        children = [self.seen.get(arg, (0, 0)) for arg in node.args]
+        nesting = max((c[0] for c in children), default=0)
+        if isinstance(node, Pow):
+            if node.exp.has(self.variable):
+                return max(nesting, self.seen.get(node.exp, (0, 0))[0] + 1), 1
+            if node.exp.is_Number:
+                return nesting, int(mpmath.ceil(abs(mpmath.mpf(Float(node.exp, CHECK_DIGITS)._mpf_)))) * children[0][1]
+            return nesting, children[0][1]
+        if node.is_Add:
+            return nesting, max(c[1] for c in children)
+        if node.is_Mul:
+            return nesting, sum(c[1] for c in children)
+        if isinstance(node, EXP_LIKE):
+            return nesting + 1, 1
+        return nesting, 1  # another function: an atom of degree 1 for the expansion around it
 
 
 def _value(constant: Expr) -> mpmath.mpc:
@@ -305,9 +412,17 @@ def _value(constant: Expr) -> mpmath.mpc:
     raise UnsafeExpressionError(f"the constant {_short(constant)} is not a finite number; constants must be finite")
 
 
-def _check_constant(constant: Expr) -> None:
-    """Rule 2 for a constant already built: finite, at most MAX_RESULT_DIGITS digits."""
-    size = abs(_value(constant))
+def _check_constant(constant: Expr, real: bool = False) -> None:
+    """Rule 2 for a constant already built: finite, at most MAX_RESULT_DIGITS digits; and rule 4 (real) if asked.
+
+    The parser checks sizes node by node, the whole formula's constants are then checked to be real
+    (``check_expression``): a size beyond the limits is the more useful reason when both apply.
+    """
+    value = _value(constant)
+    size = abs(value)
+    if real and abs(value.imag) > REAL_TOLERANCE * size:
+        raise UnsafeExpressionError(f"the constant {_short(constant)} ≈ {mpmath.nstr(value, 4)} is not real; "
+                                    f"{REAL_RULE}, so constants must be finite real numbers")
     if size:
         _check_digits(mpmath.log10(size), lambda: _short(constant))
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from sympy import Expr, Symbol, lambdify
+from sympy import Expr, Symbol, lambdify, preorder_traversal
 
 from symnn.core.activations import Activation, z
 from symnn.core.network import Network
-from symnn.errors import BadNumbersError, InvalidArgumentError
-from symnn.numeric.params import Params, as_batch
+from symnn.errors import BadNumbersError, InvalidActivationError, InvalidArgumentError
+from symnn.numeric.params import Params, as_batch, check_network, check_params
 
 
 def _numpy_sigmoid(values) -> np.ndarray:
@@ -44,9 +44,58 @@ NUMPY_IMPLEMENTATIONS = {"stable_sigmoid": _numpy_sigmoid}
 DTYPES = {"float64": np.float64, "float32": np.float32}
 
 
+# What NumPy or a lambdified formula may raise on numbers it cannot represent or functions it does not
+# know; turned into an InvalidActivationError naming the formula, never shown raw
+NUMERIC_FAILURES = (ArithmeticError, TypeError, ValueError, KeyError, AttributeError, NameError, MemoryError)
+
+
+def _shown(expr: Expr, limit: int = 60) -> str:
+    text = str(expr)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def check_float_constants(expr: Expr, dtype=np.float64) -> None:
+    """Refuse ``expr`` when one of its constants (a largest part without symbols) is beyond ``dtype``'s range.
+
+    ``exp(1000)*z`` would compute inf·z, a silently wrong number; the parser's rules keep every
+    constant small enough (at most 4,000 digits) for this evaluation to be quick.
+    """
+    limit = float(np.finfo(dtype).max)
+    walk = preorder_traversal(expr)
+    for node in walk:
+        if isinstance(node, Expr) and node.is_number:
+            value = node.evalf(17)
+            real = value.as_real_imag()[0]
+            try:
+                fits = bool(real.is_Number and real.is_finite and abs(float(real)) <= limit)
+            except (OverflowError, TypeError):
+                fits = False
+            if not fits:
+                raise InvalidActivationError(
+                    f"g(z) = {_shown(expr)} contains the constant {_shown(node, 30)} ≈ {value.evalf(4)}, beyond "
+                    f"{np.dtype(dtype).name} (at most {limit:.3g}); NumPy would compute inf or NaN with it")
+            walk.skip()
+
+
 def numpy_function(expr: Expr, variables: tuple[Symbol, ...] = (z,)) -> Callable:
-    """``expr`` lambdified to NumPy, with symnn's stable routines for its special heads."""
-    return lambdify(variables, expr, modules=[NUMPY_IMPLEMENTATIONS, "numpy"])
+    """``expr`` lambdified to NumPy, with symnn's stable routines for its special heads.
+
+    A formula lambdify cannot turn into NumPy, or whose NumPy form raises when called, gives an
+    InvalidActivationError naming it instead of a raw Python or NumPy exception.
+    """
+    try:
+        function = lambdify(variables, expr, modules=[NUMPY_IMPLEMENTATIONS, "numpy"])
+    except Exception as error:  # noqa: BLE001 — whatever lambdify raises, the formula has no NumPy form
+        raise InvalidActivationError(f"{_shown(expr)} has no NumPy form ({type(error).__name__}: {error})") from None
+
+    def guarded(*args):
+        try:
+            return function(*args)
+        except NUMERIC_FAILURES as error:
+            raise InvalidActivationError(f"NumPy cannot evaluate {_shown(expr)} "
+                                         f"({type(error).__name__}: {str(error)[:80]})") from None
+
+    return guarded
 
 
 def elementwise(expr: Expr) -> Callable[[np.ndarray], np.ndarray]:
@@ -54,9 +103,12 @@ def elementwise(expr: Expr) -> Callable[[np.ndarray], np.ndarray]:
     function = numpy_function(expr)
 
     def apply(values: np.ndarray) -> np.ndarray:
-        out = function(values)
+        out = np.asarray(function(values))
+        if np.iscomplexobj(out):
+            raise InvalidActivationError(f"g(z) = {_shown(expr)} gave complex values; activations must be real "
+                                         "for real z")
         # a constant g (or one piece of a Piecewise) can come back as a scalar
-        return np.broadcast_to(np.asarray(out, dtype=np.asarray(values).dtype), np.shape(values))
+        return np.broadcast_to(out.astype(np.asarray(values).dtype, copy=False), np.shape(values))
 
     return apply
 
@@ -66,8 +118,17 @@ def stable_expression(activation: Activation) -> Expr:
     return activation.numeric_expr
 
 
-def numpy_activation(activation: Activation) -> Callable[[np.ndarray], np.ndarray]:
-    """g as an elementwise NumPy function, lambdified from its (stable) SymPy expression."""
+def numpy_activation(activation: Activation, dtype=np.float64) -> Callable[[np.ndarray], np.ndarray]:
+    """g as an elementwise NumPy function, lambdified from its (stable) SymPy expression.
+
+    Refused with an InvalidActivationError when g has a constant beyond ``dtype`` (``exp(1000)*z``).
+    """
+    if not isinstance(activation, Activation):
+        raise InvalidArgumentError(f"an activation record is needed, not {type(activation).__name__}")
+    try:
+        check_float_constants(activation.numeric_expr, dtype)
+    except InvalidActivationError as error:
+        raise InvalidActivationError(f"activation {activation.name!r}: {error}") from None
     return elementwise(activation.numeric_expr)
 
 
@@ -91,18 +152,22 @@ class CompiledNetwork:
     """
 
     def __init__(self, network: Network, dtype: str = "float64", allow_nonfinite: bool = False):
-        if dtype not in DTYPES:
+        check_network(network, "compile")
+        if not isinstance(dtype, str) or dtype not in DTYPES:
             raise InvalidArgumentError(f"dtype must be one of {sorted(DTYPES)}, not {dtype!r}")
+        if not isinstance(allow_nonfinite, bool):
+            raise InvalidArgumentError(f"allow_nonfinite must be True or False, not {allow_nonfinite!r}")
         self.network = network
         self.allow_nonfinite = allow_nonfinite
         self.dtype = DTYPES[dtype]
-        self.activations = [numpy_activation(layer.activation) for layer in network.layers]
+        self.activations = [numpy_activation(layer.activation, self.dtype) for layer in network.layers]
 
     def __call__(self, X, params: Params) -> np.ndarray:
         return self.trace(X, params).A[-1]
 
     def trace(self, X, params: Params) -> Trace:
         """The forward pass keeping every layer's Z and A."""
+        check_params(params, "a compiled network's f(X, params)")
         params.check(self.network)
         A = as_batch(X, self.network.sizes[0], self.dtype, allow_nonfinite=True)
         Zs, As = [], [A]
@@ -132,6 +197,7 @@ class CompiledNetwork:
 def compile(network: Network, dtype: str = "float64", allow_nonfinite: bool = False) -> CompiledNetwork:  # noqa: A001
     """Compile ``network`` to a NumPy function f(X, params) → (N, n_L) (the public name is symnn.compile).
 
-    NaN or infinite inputs raise BadNumbersError unless ``allow_nonfinite`` is set.
+    NaN or infinite inputs raise BadNumbersError unless ``allow_nonfinite`` is set. Anything but a
+    Network, or a g with constants beyond ``dtype``, raises a SymnnError naming what is expected.
     """
     return CompiledNetwork(network, dtype, allow_nonfinite)
