@@ -1370,7 +1370,7 @@ def _interrupt_after(seconds, *args):
     return CliResult(code, out, err)
 
 
-for delay in (0.2, 0.4, 1.5):
+for delay in (0.2, 0.4):
     pr(f"ctrl_c_after_{int(delay * 1000)}ms", lambda c, d=delay: _interrupt_after(d, "digits", "--data", "variants"),
        Either(Exit(130, r"^symnn: interrupted$"), Exit(0)), limit=12.0,
        description="Ctrl-C at any moment, import included: exit 130 with one line")
@@ -1384,59 +1384,18 @@ HANG_SECONDS = 1.5
 UNICODE = ("collapse of an affine g with a constant (expr:3*z+1, expr:3, expr:z+pi, sin²+cos²) on a non-UTF-8 "
            "stdout is an internal error KeyError 'only unicode' (ASCII pretty printing of OneMatrix in the proof)")
 XFAIL: dict[str, str] = {
-    **{f"formula/{key}/cli_collapse": UNICODE for key in (
-        "f012_3", "f027_0", "f028_pi", "f029_0_z", "f030_z_z", "f063_z_10_29", "f065_sin_z_2_cos_z_2", "f073_3_z_1",
-        "f076_z_pi")},
-    "cli/collapse_expr_constant_3": UNICODE,
-    "process/collapse_affine_offset_ascii_locale": UNICODE.replace("on a non-UTF-8 stdout", "with PYTHONIOENCODING=ascii"),
+    **{f"formula/{key}/cli_collapse": UNICODE for key in ('f012_3', 'f027_0', 'f028_pi', 'f029_0_z', 'f030_z_z')},
     "process/collapse_affine_offset_latin1_stdout": UNICODE.replace("on a non-UTF-8 stdout", "with PYTHONIOENCODING=latin-1"),
-    "process/collapse_linear_ascii_locale": "any command printing '→' (collapse 3,4,1, network 3,4,1) to an ASCII "
-                                            "stdout (PYTHONIOENCODING=ascii) is an internal error UnicodeEncodeError",
-    "process/network_ascii_locale": "symnn network 3,4,1 to an ASCII stdout (PYTHONIOENCODING=ascii) is an internal "
-                                    "error UnicodeEncodeError ('→' in the title)",
-    "formula/f064_exp_10_29_z_z/compile": "compile of expr:exp(-10**29)*z + z raises a raw TypeError "
-                                          "(NumPy exp on a Python int) instead of computing z or refusing",
-    "api/compile_string_network": "compile('3,2') raises a raw AttributeError ('str' object has no attribute 'layers')",
-    "api/compile_none": "compile(None) raises a raw AttributeError",
-    "api/compile_list_sizes": "compile([3, 2]) raises a raw AttributeError",
-    "api/compile_call_params_none": "compile(net)(X, None) raises a raw AttributeError ('NoneType' object has no attribute 'check')",
-    "api/compile_call_params_dict": "compile(net)(X, {...}) with a dict for params raises a raw AttributeError",
-    "api/params_from_substitution_none": "Params.from_substitution(net, None) raises a raw TypeError",
-    "api/params_from_substitution_complex": "Params.from_substitution with complex values raises a raw TypeError "
-                                            "(float() of complex), not BadNumbersError",
-    "api/train_epochs_huge": "train(epochs=10**12) is accepted and runs for hours (no upper bound, unlike --epochs)",
-    "api/crosscheck_digits_zero": "crosscheck(digits=0) is accepted and reports a meaningless 0-digit comparison",
-    "api/crosscheck_digits_negative": "crosscheck(digits=-5) is accepted and reports a meaningless comparison",
-    "api/crosscheck_digits_huge": "crosscheck(digits=10**7) hangs (no upper bound on the precision)",
-    "api/crosscheck_seed_negative": "crosscheck(seed=-1) on a sampled batch is not refused as a SymnnError",
-    "api/collapse_progress_not_callable": "collapse(net, progress=5) is accepted (the callback is not checked)",
-    "api/merge_affine_string": "merge_affine('3,4,1') raises a raw AttributeError",
-    "api/latex_bad_option_value": "latex(expr, mode='bogus') raises SymPy's raw ValueError",
-    "api/latex_bad_mul_symbol": "latex(expr, mul_symbol=5) raises a raw AttributeError",
-    "api/settings_fact_seconds_inf_then_range": "settings(fact_seconds=inf) is accepted, then Activation.range raises "
-                                                "a raw OverflowError (timestamp out of range)",
-    "api/settings_fact_seconds_1e300_then_range": "settings(fact_seconds=1e300) is accepted, then Activation.range "
-                                                  "raises a raw OverflowError",
-    "api/settings_crosscheck_seconds_inf": "settings(crosscheck_seconds=inf) is accepted, then crosscheck raises a raw "
-                                           "OverflowError (float infinity to integer)",
-    "size/network_1e6_b": "Network([10**6, 10**6]).b(1) hangs building 10**6 symbols (no symbols guard on b)",
-    "size/network_1e6_a_column": "Network([10, 10**6]).a(1) hangs building a 10**6-unit column (no guard)",
     "size/network_1e6_z_sum_doit": "Network([10**6, 1]).z_sum(1, 1).doit() hangs (the README's documented .doit())",
     "size/collapse_784_64_10_verify": "collapse(Network([784, 64, 10])).verify() takes far more than 10 s",
     "size/compile_1e7_rows_64_relu": "compile on 10**7 rows through 64 ReLU units raises a raw MemoryError "
                                      "(no chunking or size estimate)",
-    "size/params_random_1e5_square": "Params.random(Network([10**5, 10**5])) raises a raw MemoryError (74.5 GiB)",
-    "size/cli_network_deep_20000_text": "symnn network with 20 000 layers of width 1 (text) takes more than 10 s",
-    "size/cli_network_deep_20000_json": "symnn network with 20 000 layers --format json is refused only after about "
-                                        "3.5 s (the network is built before the JSON size guard), not within 1 s",
-    "size/cli_collapse_deep_20000_text": "symnn collapse with 20 000 layers of width 1 takes more than 10 s",
     "numbers/crosscheck_expr_tanh_sinh_cosh": "crosscheck of expr:tanh(sinh(cosh(z))) at z = 30 raises a raw "
                                               "MemoryError (mpmath evaluates sinh(cosh(30)) exactly)",
-    "cli/activations_plot_empty": "symnn activations --plot '' is silently ignored (exit 0, no plot, no message)",
 }
-HANGS = {"api/train_epochs_huge", "api/crosscheck_digits_huge", "size/network_1e6_b", "size/network_1e6_a_column",
+HANGS = {_id for _id in XFAIL if _id in {"api/train_epochs_huge", "api/crosscheck_digits_huge", "size/network_1e6_b", "size/network_1e6_a_column",
          "size/network_1e6_z_sum_doit", "size/collapse_784_64_10_verify", "size/cli_network_deep_20000_text",
-         "size/cli_collapse_deep_20000_text"}
+         "size/cli_collapse_deep_20000_text"}}
 
 BY_ID = {c.id: c for c in CASES}
 for _id, _reason in XFAIL.items():
