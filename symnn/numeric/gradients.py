@@ -84,6 +84,11 @@ class CompiledGradient:
     """The loss and its gradient for a network, from SymPy's formulas compiled to NumPy."""
 
     def __init__(self, compiled: CompiledNetwork, loss: str = "bce"):
+        if not isinstance(compiled, CompiledNetwork):
+            raise InvalidArgumentError("CompiledGradient needs a compiled network (symnn.compile(net)), "
+                                       f"not {type(compiled).__name__}")
+        if not isinstance(loss, str):
+            raise InvalidArgumentError(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
         network = compiled.network
         output = network.layers[-1].activation
         check_loss(loss, output)
