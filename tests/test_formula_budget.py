@@ -221,3 +221,11 @@ def test_a_fact_out_of_time_stops_its_thread_without_unraisable_exceptions(monke
     time.sleep(0.2)
     assert not [t for t in threading.enumerate() if t.name == "symnn-fact"]
     assert not seen, [(type(u.exc_value).__name__, u.object) for u in seen]
+
+
+def test_constants_numpy_cannot_hold_exactly_become_floats():
+    # exp(-10**29)·z + z is z to every float; NumPy cannot take the 97-bit integer 10**29 itself
+    net = Network([2, 1], activation="expr:exp(-10**29)*z + z")
+    params = Params.from_arrays([np.array([[0.5], [-2.0]])], [np.array([0.25])])
+    X = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    np.testing.assert_array_equal(compile(net)(X, params), X @ np.array([[0.5], [-2.0]]) + 0.25)

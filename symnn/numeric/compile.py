@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from sympy import Expr, Symbol, lambdify, preorder_traversal
+from sympy import Expr, Float, Symbol, lambdify, preorder_traversal
 
 from symnn.core.activations import Activation, z
 from symnn.core.network import Network
@@ -54,13 +54,16 @@ def _shown(expr: Expr, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def check_float_constants(expr: Expr, dtype=np.float64) -> None:
-    """Refuse ``expr`` when one of its constants (a largest part without symbols) is beyond ``dtype``'s range.
+def float_constants(expr: Expr, dtype=np.float64) -> Expr:
+    """``expr`` with each constant (a largest part without symbols) replaced by its value as a float.
 
-    ``exp(1000)*z`` would compute inf·z, a silently wrong number; the parser's rules keep every
-    constant small enough (at most 4,000 digits) for this evaluation to be quick.
+    Refused when one is beyond ``dtype``'s range: ``exp(1000)*z`` would compute inf·z, a silently
+    wrong number. NumPy then never sees a constant it cannot hold (``exp(-10**29)`` becomes 0.0
+    instead of a TypeError on a 97-bit integer). The parser's rules keep every constant small enough
+    (at most 4,000 digits) for this evaluation to be quick.
     """
     limit = float(np.finfo(dtype).max)
+    values = {}
     walk = preorder_traversal(expr)
     for node in walk:
         if isinstance(node, Expr) and node.is_number:
@@ -74,7 +77,10 @@ def check_float_constants(expr: Expr, dtype=np.float64) -> None:
                 raise InvalidActivationError(
                     f"g(z) = {_shown(expr)} contains the constant {_shown(node, 30)} ≈ {value.evalf(4)}, beyond "
                     f"{np.dtype(dtype).name} (at most {limit:.3g}); NumPy would compute inf or NaN with it")
+            if not node.is_Atom or node.is_Integer and abs(node) > 2**53:
+                values[node] = Float(real, 17)
             walk.skip()
+    return expr.xreplace(values)
 
 
 def numpy_function(expr: Expr, variables: tuple[Symbol, ...] = (z,)) -> Callable:
@@ -126,10 +132,10 @@ def numpy_activation(activation: Activation, dtype=np.float64) -> Callable[[np.n
     if not isinstance(activation, Activation):
         raise InvalidArgumentError(f"an activation record is needed, not {type(activation).__name__}")
     try:
-        check_float_constants(activation.numeric_expr, dtype)
+        expr = float_constants(activation.numeric_expr, dtype)
     except InvalidActivationError as error:
         raise InvalidActivationError(f"activation {activation.name!r}: {error}") from None
-    return elementwise(activation.numeric_expr)
+    return elementwise(expr)
 
 
 @dataclass(frozen=True)
