@@ -39,6 +39,7 @@ class Settings:
     depth: int = 100  # computed layers an expression nested across layers may span (SymPy recurses per layer)
     latex_nodes: int = 8_000  # nodes symnn.latex / pretty print (SymPy orders a sum's terms in quadratic time:
     #                           a 2 000-term sum, 6 000 nodes, prints in ~1 s; 4 000 terms take ~3 s)
+    array_bytes: int = 2_000_000_000  # one NumPy array (parameters, a batch's activations) at most 2 GB
     crosscheck_seconds: float = 10.0  # estimated time a crosscheck may take; larger batches are sampled
     # Printing: above this many parameters a network prints in block form, not unit by unit
     elementwise_parameters: int = 200
@@ -65,8 +66,9 @@ class Settings:
                 if value is not None and not callable(value):
                     raise InvalidArgumentError(f"setting progress must be a callable or None, not {value!r}")
             elif f.name in ("fact_seconds", "crosscheck_seconds"):
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-                    raise InvalidArgumentError(f"setting {f.name} must be a positive number, not {value!r}")
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3600:
+                    raise InvalidArgumentError(f"setting {f.name} must be a number of seconds above 0 and at most "
+                                               f"3600, not {value!r}")
             elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise InvalidArgumentError(f"setting {f.name} must be a positive integer, not {value!r}")
 
@@ -107,6 +109,8 @@ def settings(**changes) -> Iterator[Settings]:
 def report_progress(iterable: Iterable, total: int, description: str, progress: Progress | None = None,
                     large: bool = True) -> Iterable:
     """``iterable`` passed through the caller's progress callback (or the settings' one) when the work is large."""
+    if progress is not None and not callable(progress):
+        raise InvalidArgumentError(f"progress must be a callable (iterable, total, description) or None, not {progress!r}")
     callback = progress if progress is not None else current().progress
     if callback is None or not large:
         return iterable

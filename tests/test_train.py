@@ -121,7 +121,7 @@ def test_train_reduces_loss_and_is_reproducible():
 
 
 @pytest.mark.parametrize("kwargs, fragment", [
-    (dict(epochs=-1), "epochs must be an integer ≥ 0, not -1"),
+    (dict(epochs=-1), "epochs must be an integer from 0 to 1,000,000, not -1"),
     (dict(batch_size=0), "batch_size must be an integer ≥ 1, not 0"),
     (dict(lr=0), "lr must be a positive number, not 0"),
     (dict(loss="hinge"), "unknown loss 'hinge'; choose one of bce, mse"),

@@ -248,7 +248,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
+def _replace_unencodable(stream) -> None:
+    """A terminal that cannot show →, σ or w₁₁ gets '?' in their place rather than a crash."""
+    try:
+        stream.reconfigure(errors="replace")
+    except (AttributeError, ValueError, OSError):  # not a TextIOWrapper (a test's capture, a pipe wrapper)
+        pass
+
+
 def _run(argv: Sequence[str] | None, debug: bool) -> int:
+    _replace_unencodable(sys.stdout)
+    _replace_unencodable(sys.stderr)
     output = _Output(sys.stdout)
     sys.stdout = output
     try:

@@ -121,6 +121,7 @@ def _witness_json(network, error: NotCollapsible) -> dict:
 
 def cmd_collapse(args) -> int:
     sizes, activation = parse_sizes(args.sizes), parse_activation_list(args.activation)
+    _refuse_deep(sizes, f"collapsing a network of {len(sizes) - 1} layers")
     network = Network(sizes, activation=activation, bias=not args.no_bias)
     try:
         result = collapse(network)
@@ -173,7 +174,9 @@ def activation_rows() -> list[dict]:
 
 def cmd_activations(args) -> int:
     rows = activation_rows()
-    if args.plot:
+    if args.plot is not None:
+        if not args.plot.strip():
+            raise InvalidArgumentError("--plot needs a file name ending in .png, not an empty one")
         print(f"wrote {activations_figure(args.plot)}", file=sys.stderr)
     if args.format == "json":
         print(dumps([{"name": r["name"], "g": str(r["g"]), "derivative": str(r["derivative"]),
@@ -266,8 +269,17 @@ def cmd_neuron(args) -> int:
     return EXIT_OK
 
 
+def _refuse_deep(sizes: list[int], what: str) -> None:
+    """A network deeper than the depth setting is refused before it is built (printing it layer by
+    layer, or proving its collapse, would take minutes)."""
+    guards.check(len(sizes) - 1, what, setting="depth", unit="layers",
+                 alternative="use the Python API (symnn.compile) for numbers")
+
+
 def cmd_network(args) -> int:
-    net = Network(parse_sizes(args.sizes), activation=parse_activation_list(args.activation), bias=not args.no_bias)
+    sizes = parse_sizes(args.sizes)
+    _refuse_deep(sizes, f"printing a network of {len(sizes) - 1} layers")
+    net = Network(sizes, activation=parse_activation_list(args.activation), bias=not args.no_bias)
     _refuse_json_beyond_elementwise(net, args.format)
     if args.format != "text":
         print(_render(net, args.format))

@@ -304,7 +304,9 @@ def checked_range(expr: Expr) -> Basic | None:
     if found.has(nan):
         return None
     for point in RANGE_POINTS:
-        value = expr.xreplace({z: point})
+        # numerically: substituting exactly would make SymPy compute 2**(2**30) for 2**(0.5**z) at z = −30,
+        # one C call that holds the interpreter for seconds and cannot be stopped
+        value = expr.evalf(30, subs={z: point})
         if value.is_extended_real and value.is_finite and found.contains(value) is S.false:
             return None
     return found

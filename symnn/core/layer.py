@@ -135,6 +135,11 @@ class Layer(Shows):
         return self.activation(self.unit_z(i, sources))
 
     # --- the protocol -------------------------------------------------------------
+    def check_column(self) -> None:
+        """Refuse every unit's z or a as one column when it would build more terms than the symbols setting."""
+        guards.check(self.n_in * self.n_out, f"every unit of {self!r}", setting="symbols", unit="terms",
+                     alternative="ask for one unit (i), or use the block form (block_z)")
+
     def _own_inputs(self, from_inputs: bool) -> None:
         if from_inputs and self.input_layer is not None:
             raise InvalidArgumentError(f"layer {self.index} on its own does not know the layers below it; "
@@ -145,6 +150,7 @@ class Layer(Shows):
         check_own(j, self.index, "layer")
         self._own_inputs(from_inputs)
         if i is None:
+            self.check_column()
             return Matrix([self.unit_z(u) for u in range(1, self.n_out + 1)])
         return self.unit_z(i)
 
@@ -153,6 +159,7 @@ class Layer(Shows):
         check_own(j, self.index, "layer")
         self._own_inputs(from_inputs)
         if i is None:
+            self.check_column()
             return Matrix([self.unit_a(u) for u in range(1, self.n_out + 1)])
         return self.unit_a(i)
 
@@ -189,6 +196,8 @@ class Layer(Shows):
     def b(self, j: Index | None = None) -> Matrix:
         """b^{[j]} as an n_out × 1 column (zeros without biases)."""
         check_own(j, self.index, "layer")
+        guards.check(self.n_out, f"b^[{self.index}] of {self!r}", setting="symbols", unit="symbols",
+                     alternative="use the block form (block_z) or symnn.Params for numbers")
         if not self.has_bias:
             return zeros(self.n_out, 1)
         return Matrix([self.bias_term(i) for i in range(1, self.n_out + 1)])

@@ -12,7 +12,7 @@ from sympy import Eq, Expr, Matrix, MatrixExpr, Symbol
 
 from symnn.config import Progress, current, report_progress
 from symnn.core import guards, notation
-from symnn.core.activations import Activation
+from symnn.core.activations import Activation, get as get_activation
 from symnn.core.layer import Layer, Neuron, check_names, check_size, check_unit
 from symnn.core.printing import Shows
 from symnn.errors import IndexOutOfRangeError, InvalidActivationError, InvalidNamesError, InvalidSizeError
@@ -30,13 +30,22 @@ def _check_sizes(sizes) -> tuple[int, ...]:
     return tuple(check_size(n, f"layer size sizes[{j}]") for j, n in enumerate(sizes))
 
 
-def _per_layer(activation, count: int) -> list:
+def _per_layer(activation, count: int) -> list[Activation]:
+    """One Activation per layer; each distinct name is looked up once, so layers share one record
+    (and its facts, such as whether it is affine, are worked out once for a deep network)."""
     if isinstance(activation, (str, Activation)):
-        return [activation] * count
+        return [get_activation(activation)] * count
     if not isinstance(activation, Sequence) or len(activation) != count:
         got = len(activation) if isinstance(activation, Sequence) else repr(activation)
         raise InvalidActivationError(f"give one activation for all layers or a list of exactly {count} (one per layer 1..{count}), got {got}")
-    return list(activation)
+    looked_up: dict = {}
+    records = []
+    for spec in activation:
+        key = spec if isinstance(spec, (str, Activation)) else id(spec)
+        if key not in looked_up:
+            looked_up[key] = get_activation(spec)
+        records.append(looked_up[key])
+    return records
 
 
 def _unit_names_per_layer(unit_names, sizes) -> list:
@@ -138,6 +147,7 @@ class Network(Shows):
         layer = self._layer_of(j)
         sources = self._previous(layer.index, progress) if from_inputs else None
         if i is None:
+            layer.check_column()
             return Matrix([layer.unit_z(u, sources) for u in range(1, layer.n_out + 1)])
         return layer.unit_z(i, sources)
 
@@ -153,6 +163,7 @@ class Network(Shows):
         layer = self._layer_of(j)
         sources = self._previous(layer.index, progress) if from_inputs else None
         if i is None:
+            layer.check_column()
             return Matrix([layer.unit_a(u, sources) for u in range(1, layer.n_out + 1)])
         return layer.unit_a(i, sources)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sympy import Basic, Eq, MatrixBase
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
 from sympy.printing.pretty.stringpict import prettyForm
 
 from symnn.core import guards
@@ -59,9 +60,23 @@ def _block_term_rank(term) -> int:
     return 2 if roles else 3
 
 
+def latex_printer(**options) -> SymnnLatexPrinter:
+    """The LaTeX printer with SymPy's settings, each name and value checked (a SymnnError, not SymPy's)."""
+    try:
+        return SymnnLatexPrinter(options)
+    except (ValueError, TypeError, AttributeError, KeyError) as error:
+        if isinstance(error, InvalidArgumentError):
+            raise
+        raise InvalidArgumentError(f"LaTeX printer options {options!r} are not usable: {error}") from None
+
+
 def pretty_printer(**options) -> PrettyPrinter:
     """SymPy's Unicode printer without line wrapping (symnn lays out long lines itself)."""
     check_names(options, PrettyPrinter._default_settings, "pretty printer option")
+    # SymPy decides at import, from the terminal's encoding, whether a few symbols (the 1 of a
+    # OneMatrix, …) may be Unicode; symnn always writes Unicode (the command line replaces what
+    # an ASCII terminal cannot show), so the switch is set here too.
+    pretty_use_unicode(True)
     return PrettyPrinter({"use_unicode": True, "wrap_line": False, **options})
 
 
@@ -115,7 +130,7 @@ def latex(obj, **options) -> str:
     >>> print(latex(Neuron(2).z()))
     w_{11}^{[1]} x_{1} + w_{21}^{[1]} x_{2} + b_{1}^{[1]}
     """
-    printer = SymnnLatexPrinter(options)
+    printer = latex_printer(**options)
     if isinstance(obj, Shows):
         return obj.show_latex(printer)
     if _is_equation_list(obj):
@@ -136,6 +151,7 @@ def pretty(obj, **options) -> str:
     if not isinstance(obj, (Basic, MatrixBase, int, float)):
         raise InvalidArgumentError(f"pretty() prints SymPy expressions, equations and symnn objects, not {type(obj).__name__}")
     check_printable(obj)
+    pretty_use_unicode(True)
     return PrettyPrinter({"use_unicode": True, **options}).doprint(obj)
 
 

@@ -131,7 +131,13 @@ class Collapse(Shows):
         matrix = self._composition.matrix()
 
         def model(values: dict, x: list) -> list:
-            return [Add(*[Mul(row[i].xreplace(values), xk) for row, xk in zip(matrix, x)], bias.xreplace(values))
+            fractions = exact.as_fractions(values)
+
+            def value(expr):
+                found = exact.rational_value(expr, fractions)  # fast, when g's coefficients are rational
+                return found if found is not None else expr.xreplace(values)
+
+            return [Add(*[Mul(value(row[i]), xk) for row, xk in zip(matrix, x)], value(bias))
                     for i, bias in enumerate(self._bias)]
 
         return exact.agrees_at_points(self.network, model, seed, points)
@@ -158,6 +164,8 @@ def collapse(network: Network, progress: Progress | None = None) -> Collapse:
     """
     if not isinstance(network, Network):
         raise InvalidArgumentError(f"collapse() takes a symnn Network, not {type(network).__name__}")
+    if progress is not None and not callable(progress):
+        raise InvalidArgumentError(f"progress must be a callable (iterable, total, description) or None, not {progress!r}")
     try:
         require_affine(network.layers)
     except NotCollapsible as error:

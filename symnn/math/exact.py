@@ -9,6 +9,7 @@ networks far too large to expand.
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 from typing import Callable, Mapping, Sequence
 
 from sympy import Add, Expr, Mul, Rational, S
@@ -61,3 +62,42 @@ def agrees_at_points(network: Network, other: Callable[[dict, list], list], seed
                 return Check(False, points_method(points, decided_exactly),
                              f"output {i} differs by {(got - want).evalf(20)}")
     return Check(True, points_method(points, exactly))
+
+
+def as_fractions(values: Mapping) -> dict:
+    """The rational entries of ``values`` as Python fractions, for ``rational_value``."""
+    return {symbol: Fraction(int(value.p), int(value.q)) for symbol, value in values.items()
+            if getattr(value, "is_Rational", False)}
+
+
+def rational_value(expr: Expr, fractions: dict) -> Rational | None:
+    """``expr`` at the values ``fractions`` (see ``as_fractions``), computed with Python fractions;
+    None if it is not a rational function of them.
+
+    Much faster than ``expr.xreplace(values)`` on the half a million products of a collapsed
+    784-64-10 network: nothing is built, only numbers are multiplied and added.
+    """
+    result = _fraction_of(expr, fractions)
+    return None if result is None else Rational(result.numerator, result.denominator)
+
+
+def _fraction_of(expr, fractions: dict) -> Fraction | None:
+    """The value of a sum, product, integer power, rational or known symbol; None for anything else."""
+    if expr.is_Rational:
+        return Fraction(int(expr.p), int(expr.q))
+    if expr in fractions:
+        return fractions[expr]
+    if expr.is_Add or expr.is_Mul:
+        parts = [_fraction_of(arg, fractions) for arg in expr.args]
+        if any(part is None for part in parts):
+            return None
+        total = parts[0]
+        for part in parts[1:]:
+            total = total + part if expr.is_Add else total * part
+        return total
+    if expr.is_Pow and expr.exp.is_Integer:
+        base = _fraction_of(expr.base, fractions)
+        if base is None or (base == 0 and expr.exp < 0):
+            return None
+        return base ** int(expr.exp)
+    return None

@@ -12,6 +12,7 @@ from functools import cached_property
 from symnn.core.layer import Layer
 from symnn.core.network import Network
 from symnn.core.printing import Shows
+from symnn.errors import InvalidArgumentError
 from symnn.math import exact
 from symnn.math.affine import compose
 from symnn.math.derivation import Derivation
@@ -87,6 +88,8 @@ class Merged(Shows):
 
 def merge_affine(network: Network) -> Merged:
     """Replace each run of two or more consecutive affine layers by one linear layer with composed weights."""
+    if not isinstance(network, Network):
+        raise InvalidArgumentError(f"merge_affine() takes a symnn Network, not {type(network).__name__}")
     groups = affine_runs(network)
     sizes = [network.sizes[0]] + [group[-1].n_out for group in groups]
     activations, matrices, biases = [], [], []

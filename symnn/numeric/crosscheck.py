@@ -14,13 +14,13 @@ from fractions import Fraction
 
 import mpmath
 import numpy as np
-from sympy import Piecewise, Rational, Symbol, lambdify
+from sympy import Number, NumberSymbol, Piecewise, Pow, Rational, Symbol, lambdify
 
 from symnn.core.activations import Activation, pieces, z
 from symnn.core.network import Network
 from symnn.numeric.compile import compile as compile_network
 from symnn.config import current, report_progress
-from symnn.errors import ExpressionTooLarge
+from symnn.errors import ExpressionTooLarge, InvalidArgumentError
 from symnn.numeric.params import Params, as_batch, check_network, check_params
 
 DEFAULT_DIGITS = 40
@@ -29,7 +29,14 @@ DEFAULT_DIGITS = 40
 def is_piecewise_rational(activation: Activation) -> bool:
     """True when every piece of g is a rational function of z (so exact rational arithmetic applies)."""
     expr = activation.expr.rewrite(Piecewise)
-    return all(piece.is_rational_function(z) for piece in pieces(expr))
+    return all(_rational_with_rational_coefficients(piece) for piece in pieces(expr))
+
+
+def _rational_with_rational_coefficients(piece) -> bool:
+    # √2·z + π is a rational function of z, but its values at rationals are not rationals
+    return (piece.is_rational_function(z) and not piece.atoms(NumberSymbol)
+            and all(number.is_Rational for number in piece.atoms(Number))
+            and all(power.exp.is_Integer for power in piece.atoms(Pow)))
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,10 @@ def crosscheck(network: Network, params: Params, X, digits: int = DEFAULT_DIGITS
     """
     check_network(network, "crosscheck")
     check_params(params, "crosscheck")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 17 <= digits <= 1000:
+        raise InvalidArgumentError(f"digits must be an integer from 17 (more than float64 carries) to 1000, not {digits!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InvalidArgumentError(f"seed must be a non-negative integer, not {seed!r}")
     params.check(network)
     batch = as_batch(X, network.sizes[0])
     budget = current().crosscheck_seconds

@@ -51,6 +51,12 @@ def as_batch(X, width: int, dtype=np.float64, allow_nonfinite: bool = False) -> 
     return array
 
 
+def check_array_bytes(count: int, what: str) -> None:
+    """Refuse (ExpressionTooLarge) float64 arrays larger than the array_bytes setting, before NumPy tries."""
+    guards.check(count * 8, what, setting="array_bytes", unit="bytes",
+                 alternative="use a smaller network or batch, or raise the setting if the machine has the memory")
+
+
 def check_network(network, what: str) -> Network:
     """Refuse anything but a symnn Network where one is needed (a clear error instead of an AttributeError)."""
     if not isinstance(network, Network):
@@ -118,6 +124,7 @@ class Params(Shows):
             raise InvalidArgumentError(f"scale must be 'uniform', not {scale!r}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise InvalidArgumentError(f"seed must be a non-negative integer or None, not {seed!r}")
+        check_array_bytes(network.n_params, f"the parameters of {network!r}")
         rng = np.random.default_rng(seed)
         Ws, bs = [], []
         for n_in, n_out in zip(network.sizes, network.sizes[1:]):
@@ -184,14 +191,23 @@ class Params(Shows):
     @classmethod
     def from_substitution(cls, network: Network, values: Mapping) -> "Params":
         """Params from a {symbol: number} dict such as ``to_substitution`` makes; every parameter must be there."""
+        check_network(network, "Params.from_substitution")
+        if not isinstance(values, Mapping):
+            raise BadNumbersError(f"values must be a dict {{symbol: number}}, not {type(values).__name__}")
         missing = [str(p) for p in network.params() if p not in values]
         if missing:
             raise BadNumbersError(f"no value for {', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}")
-        Ws = [np.array([[float(values[w]) for w in row] for row in layer.weight_rows()]) for layer in network.layers]
+
+        def number(symbol) -> float:
+            try:
+                return float(values[symbol])
+            except (TypeError, ValueError):
+                raise BadNumbersError(f"the value of {symbol} must be a real number, not {values[symbol]!r}") from None
+
+        Ws = [np.array([[number(w) for w in row] for row in layer.weight_rows()]) for layer in network.layers]
         if not network.has_bias:
             return cls(Ws, None)
-        bs = [np.array([float(values[layer.bias_term(i)]) for i in range(1, layer.n_out + 1)])
-              for layer in network.layers]
+        bs = [np.array([number(layer.bias_term(i)) for i in range(1, layer.n_out + 1)]) for layer in network.layers]
         return cls(Ws, bs)
 
     # --- other libraries (optional) ------------------------------------------------------

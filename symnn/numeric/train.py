@@ -13,6 +13,8 @@ from symnn.numeric.gradients import CompiledGradient
 from symnn.numeric.params import Params, as_batch, check_network, check_params, real_array
 from symnn.progress import progress
 
+# A bound on one call's epochs, so a typo cannot occupy a shared machine for days (about 5 ms an epoch here)
+MAX_EPOCHS = 1_000_000
 # Losses whose targets must be probabilities (their logs need 0 ≤ y ≤ 1 to mean anything)
 PROBABILITY_TARGETS = {"bce"}
 
@@ -68,9 +70,11 @@ def train(network: Network, X, y, loss: str = "bce", lr: float = 0.5, epochs: in
     check_network(network, "train")
     if params is not None:
         check_params(params, "train")
-    for name, value, low in (("epochs", epochs, 0), ("batch_size", 1 if batch_size is None else batch_size, 1)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise InvalidArgumentError(f"{name} must be an integer ≥ {low}, not {value!r}")
+    for name, value, low, high in (("epochs", epochs, 0, MAX_EPOCHS),
+                                   ("batch_size", 1 if batch_size is None else batch_size, 1, None)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
+            allowed = f"from {low} to {high:,}" if high else f"≥ {low}"
+            raise InvalidArgumentError(f"{name} must be an integer {allowed}, not {value!r}")
     if not (isinstance(lr, (int, float)) and np.isfinite(lr) and lr > 0):
         raise InvalidArgumentError(f"lr must be a positive number, not {lr!r}")
     batch = as_batch(X, network.sizes[0])
