@@ -16,7 +16,7 @@ from sympy import Expr, Float, Symbol, lambdify, preorder_traversal
 from symnn.core.activations import Activation, z
 from symnn.core.network import Network
 from symnn.errors import BadNumbersError, InvalidActivationError, InvalidArgumentError
-from symnn.numeric.params import Params, as_batch, check_network, check_params
+from symnn.numeric.params import Params, as_batch, check_array_bytes, check_network, check_params
 
 
 def _numpy_sigmoid(values) -> np.ndarray:
@@ -138,6 +138,10 @@ def numpy_activation(activation: Activation, dtype=np.float64) -> Callable[[np.n
     return elementwise(expr)
 
 
+# Rows go through ``f(X)`` in chunks whose widest layer takes at most this much memory
+CHUNK_BYTES = 64 * 2**20
+
+
 @dataclass(frozen=True)
 class Trace:
     """Every layer's Z and A of one forward pass (A[0] is the input), for backpropagation."""
@@ -169,7 +173,18 @@ class CompiledNetwork:
         self.activations = [numpy_activation(layer.activation, self.dtype) for layer in network.layers]
 
     def __call__(self, X, params: Params) -> np.ndarray:
-        return self.trace(X, params).A[-1]
+        """f(X): the batch goes through in chunks of rows, so a layer's activations never take more than
+        CHUNK_BYTES at once; only the output, N × n_L, is held whole (refused beyond array_bytes)."""
+        check_params(params, "a compiled network's f(X, params)")
+        batch = as_batch(X, self.network.sizes[0], self.dtype, allow_nonfinite=True)
+        rows = max(1, CHUNK_BYTES // (np.dtype(self.dtype).itemsize * max(self.network.sizes)))
+        if len(batch) <= rows:
+            return self.trace(batch, params).A[-1]
+        check_array_bytes(len(batch) * self.network.sizes[-1], f"the output of {self.network!r} for {len(batch):,} rows")
+        out = np.empty((len(batch), self.network.sizes[-1]), dtype=self.dtype)
+        for start in range(0, len(batch), rows):
+            out[start:start + rows] = self.trace(batch[start:start + rows], params).A[-1]
+        return out
 
     def trace(self, X, params: Params) -> Trace:
         """The forward pass keeping every layer's Z and A."""

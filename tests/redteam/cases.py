@@ -1388,8 +1388,6 @@ XFAIL: dict[str, str] = {
     "process/collapse_affine_offset_latin1_stdout": UNICODE.replace("on a non-UTF-8 stdout", "with PYTHONIOENCODING=latin-1"),
     "size/network_1e6_z_sum_doit": "Network([10**6, 1]).z_sum(1, 1).doit() hangs (the README's documented .doit())",
     "size/collapse_784_64_10_verify": "collapse(Network([784, 64, 10])).verify() takes far more than 10 s",
-    "size/compile_1e7_rows_64_relu": "compile on 10**7 rows through 64 ReLU units raises a raw MemoryError "
-                                     "(no chunking or size estimate)",
     "numbers/crosscheck_expr_tanh_sinh_cosh": "crosscheck of expr:tanh(sinh(cosh(z))) at z = 30 raises a raw "
                                               "MemoryError (mpmath evaluates sinh(cosh(30)) exactly)",
 }
