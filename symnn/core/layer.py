@@ -135,6 +135,13 @@ class Layer(Shows):
         return self.activation(self.unit_z(i, sources))
 
     # --- the protocol -------------------------------------------------------------
+    def unit_or_column(self, build, i: int | None, sources: Sequence[Expr] | None = None):
+        """``build(i, sources)`` for unit i, or for every unit as a column (guarded) when i is None."""
+        if i is None:
+            self.check_column()
+            return Matrix([build(u, sources) for u in range(1, self.n_out + 1)])
+        return build(i, sources)
+
     def check_column(self) -> None:
         """Refuse every unit's z or a as one column when it would build more terms than the symbols setting."""
         guards.check(self.n_in * self.n_out, f"every unit of {self!r}", setting="symbols", unit="terms",
@@ -149,19 +156,13 @@ class Layer(Shows):
         """z_i^{[j]} = Σ_k w_{ki}^{[j]} a_k^{[j−1]} + b_i^{[j]}; all units as a column when i is None."""
         check_own(j, self.index, "layer")
         self._own_inputs(from_inputs)
-        if i is None:
-            self.check_column()
-            return Matrix([self.unit_z(u) for u in range(1, self.n_out + 1)])
-        return self.unit_z(i)
+        return self.unit_or_column(self.unit_z, i)
 
     def a(self, j: Index | None = None, i: int | None = None, from_inputs: bool = False):
         """a_i^{[j]} = g^{[j]}(z_i^{[j]}); all units as a column when i is None."""
         check_own(j, self.index, "layer")
         self._own_inputs(from_inputs)
-        if i is None:
-            self.check_column()
-            return Matrix([self.unit_a(u) for u in range(1, self.n_out + 1)])
-        return self.unit_a(i)
+        return self.unit_or_column(self.unit_a, i)
 
     def z_sum(self, i: int, index: Symbol | None = None) -> Expr:
         """The Σ form the lecture writes: Σ_{k=1}^{n} w_{ki}^{[j]} a_k^{[j−1]} + b_i^{[j]} (``.doit()`` expands it)."""

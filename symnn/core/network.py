@@ -146,10 +146,7 @@ class Network(Shows):
         """
         layer = self._layer_of(j)
         sources = self._previous(layer.index, progress) if from_inputs else None
-        if i is None:
-            layer.check_column()
-            return Matrix([layer.unit_z(u, sources) for u in range(1, layer.n_out + 1)])
-        return layer.unit_z(i, sources)
+        return layer.unit_or_column(layer.unit_z, i, sources)
 
     def a(self, j: int | None = None, i: int | None = None, from_inputs: bool = False,
           progress: Progress | None = None):
@@ -162,10 +159,7 @@ class Network(Shows):
             self._check_layer(j, lowest=0)
         layer = self._layer_of(j)
         sources = self._previous(layer.index, progress) if from_inputs else None
-        if i is None:
-            layer.check_column()
-            return Matrix([layer.unit_a(u, sources) for u in range(1, layer.n_out + 1)])
-        return layer.unit_a(i, sources)
+        return layer.unit_or_column(layer.unit_a, i, sources)
 
     def _previous(self, j: int, progress: Progress | None = None) -> list[Expr] | None:
         """a^{[j−1]} written in terms of x, built once per layer and kept (refused when huge or too deep)."""
