@@ -36,9 +36,11 @@ class Settings:
     expanded: int = 200_000  # monomials a full SymPy expand may produce (about a second per 100 000)
     unit_terms: int = 50_000  # terms of one unit's z (SymPy builds ~15 000 a second)
     symbols: int = 500_000  # weight and bias symbols one call may create (W, params: ~80 000 a second)
+    column_terms: int = 100_000  # terms of every unit's z built in one call (a column, equations): ~25 000 a second
     depth: int = 100  # computed layers an expression nested across layers may span (SymPy recurses per layer)
     latex_nodes: int = 8_000  # nodes symnn.latex / pretty print (SymPy orders a sum's terms in quadratic time:
     #                           a 2 000-term sum, 6 000 nodes, prints in ~1 s; 4 000 terms take ~3 s)
+    printed_nodes: int = 80_000  # nodes of all the lines one call prints (a deep network's 3 000 layers: 66 000, 1.5 s)
     array_bytes: int = 2_000_000_000  # one NumPy array (parameters, a batch's activations) at most 2 GB
     crosscheck_seconds: float = 10.0  # estimated time a crosscheck may take; larger batches are sampled
     # Printing: above this many parameters a network prints in block form, not unit by unit
@@ -54,6 +56,13 @@ class Settings:
     tolerance_digits: int = 50  # |difference| ≤ 10^-tolerance_digits counts as zero at numeric_digits
     witness_tries: int = 60
     witness_full_parameters: int = 2000  # above: the non-collapse witness uses one path through the network
+    # The command line (measured here): `digits --hidden` at most this (the symbolic cross-check of a 35-H-1
+    # network grows with H²: H = 16 takes 4 s, 32 takes 9 s, 64 22 s); `collapse --format json` writes W' out
+    # only up to this many entries + weight factors (about 4 s); text/latex collapse proofs span at most this
+    # many layers (their check grows with the cube of the depth: about 4 s at 40 layers, 23 s at 100)
+    hidden_units: int = 16
+    json_collapse_size: int = 50_000
+    proof_layers: int = 40
     # Facts about a user's g (range, affinity) give up after this long and become "unknown"
     fact_seconds: float = 1.0
     # Long work calls this with (iterable, total, description); None: no progress display

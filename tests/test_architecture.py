@@ -134,9 +134,12 @@ def test_the_symbolic_core_knows_nothing_of_files_numpy_or_progress_bars():
 
 
 def test_the_command_line_module_loads_without_sympy():
-    # --help and --version must not pay for SymPy: cli.py imports only the standard library and symnn.errors
+    # --help and --version must not pay for SymPy: cli.py imports only the standard library, symnn.errors
+    # and symnn.config (the settings, which themselves import only the standard library and errors)
     top, _ = imports(MODULES["symnn.app.cli"])
-    assert set(top) <= {"symnn.errors"}, top
+    assert set(top) <= {"symnn.errors", "symnn.config"}, top
+    config_top, _ = imports(MODULES["symnn.config"])
+    assert set(config_top) <= {"symnn.errors"}, config_top
     tree = ast.parse(MODULES["symnn.app.cli"].read_text(encoding="utf-8"))
     third_party = [a.name for node in tree.body if isinstance(node, ast.Import) for a in node.names] + [
         node.module for node in tree.body if isinstance(node, ast.ImportFrom) and node.level == 0]

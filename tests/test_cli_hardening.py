@@ -27,6 +27,7 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 import symnn
 from symnn.app import cli as cli_module
 from symnn.app import commands
+from symnn.config import current
 from symnn.errors import InvalidSizeError
 
 PACKAGE = Path(symnn.__file__).resolve().parent
@@ -168,9 +169,9 @@ def test_numeric_flags_out_of_range_are_refused_before_any_work(cli, no_training
 
 def test_the_largest_hidden_layer_allowed_runs_in_seconds(cli):
     start = time.perf_counter()
-    result = cli("digits", "--hidden", str(cli_module.MAX_HIDDEN), "--epochs", "2")
+    result = cli("digits", "--hidden", str(current().hidden_units), "--epochs", "2")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"model: Network(35→{cli_module.MAX_HIDDEN}→1, sigmoid)\n")
+    assert result.stdout.startswith(f"model: Network(35→{current().hidden_units}→1, sigmoid)\n")
     assert time.perf_counter() - start < 10
 
 
@@ -255,7 +256,7 @@ def test_collapse_json_of_a_large_network_is_refused_at_once_with_the_estimate(c
     # W' = W^{[1]} W^{[2]}: 784·10 entries, each a sum of 64 products of 2 weights
     assert line == ("symnn: error: Network(784→64→10, linear) collapses, but its W' written out would have 7,840 "
                     "entries with about 1,003,520 weight factors, more than --format json writes out (entries + "
-                    "factors up to 50,000, about 4 s here); use --format text or latex for the block-form proof, "
+                    "factors up to 50,000, the json_collapse_size setting, about 4 s here); use --format text or latex for the block-form proof, "
                     "or symnn.collapse(...).column(i) from Python")
 
 
@@ -269,12 +270,12 @@ def test_collapse_json_within_the_limit_lists_every_weight(cli):
 
 
 def test_collapse_proof_of_a_deep_network_is_refused_at_once_pointing_to_json(cli):
-    depth = commands.PROOF_LAYERS + 1
+    depth = current().proof_layers + 1
     sizes = ",".join(["1"] * (depth + 1))
     start = time.perf_counter()
     line = one_error_line(cli("collapse", sizes))
     assert time.perf_counter() - start < 2
-    assert f"its block-form proof spans {depth} layers, more than the {commands.PROOF_LAYERS} --format text checks" \
+    assert f"its block-form proof spans {depth} layers, more than the {current().proof_layers} --format text checks" \
         in line and "use --format json" in line
     as_json = cli("collapse", sizes, "--format", "json")  # which checks it at exact points, quickly
     assert as_json.returncode == 0 and strict_json(as_json.stdout)["verified"] is True

@@ -59,7 +59,32 @@ def test_verify_reports_its_method():
     small = collapse(Network([3, 4, 1], activation="linear")).verify()
     assert small.holds and "symbolic" in small.method
     large = collapse(Network([20, 10, 3], activation="linear")).verify()
-    assert large.holds and "random rational points" in large.method
+    assert large.holds and "modulo the prime 2^61 − 1 at 3 random points" in large.method
+    irrational_slope = collapse(Network([20, 10, 3], activation=Activation.from_string("sqrt(2)*z + 1"))).verify()
+    assert irrational_slope.holds and "random rational points" in irrational_slope.method
+
+
+def test_modular_verify_finds_a_wrong_entry_of_w_prime():
+    # the identity test must fail when one entry of W' is off by one product of weights
+    net = Network([20, 10, 2], activation=Activation.from_string("z/3 - 2"))
+    result = collapse(net)
+    matrix = result._composition.matrix()
+    wrong = [list(row) for row in matrix]
+    wrong[4][1] = wrong[4][1] + notation.w(1, 1, 1) * notation.w(1, 1, 2)
+    result._composition.matrix = lambda: wrong
+    check = result.verify()
+    assert not check.holds and "output 2 differs modulo 2^61 − 1" in check.detail
+
+
+def test_modular_value_is_the_value_mod_the_prime():
+    from symnn.math.exact import PRIME, modular_value
+
+    a, b = notation.w(1, 1, 1), notation.w(2, 1, 1)
+    expr = Rational(3, 7) * a * b**2 + a - Rational(1, 2)
+    va, vb = 123456789123, 987654321987
+    want = Fraction(3, 7) * va * vb**2 + va - Fraction(1, 2)  # the true rational, then reduced mod PRIME
+    assert modular_value(expr, {a: va, b: vb}) == want.numerator * pow(want.denominator, -1, PRIME) % PRIME
+    assert modular_value(a**Rational(1, 2), {a: va}) is None  # not a polynomial: the caller falls back
 
 
 def test_affine_user_activation_folds_scale_and_shift():

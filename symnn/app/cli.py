@@ -22,6 +22,7 @@ import re
 import sys
 from typing import Sequence
 
+from symnn.config import current
 from symnn.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, FailureError, SymnnError
 
 # The names `symnn.activations.names()` returns, written out so that `--help` needs no SymPy
@@ -34,9 +35,6 @@ FORMATS = ["text", "latex", "markdown", "json"]
 # Whole numbers on the command line (sizes, --inputs, --hidden, --epochs, --seed): ASCII digits only
 # (str.isdigit also accepts '²' and '٣', which int() then refuses or reads), at most this many.
 MAX_DIGITS = 9
-# `digits --hidden`: the symbolic cross-check of a 35-H-1 network grows with H² (it lambdifies every
-# unit's z): measured on `--data variants` here, H = 16 takes 4 s, 32 takes 9 s, 64 22 s, 256 266 s.
-MAX_HIDDEN = 16
 # `digits --epochs`: training 35-16-1 on the 2 000 variants takes about 5 ms per epoch here
 # (100 000 epochs: about 8 minutes, with a progress bar and Ctrl-C).
 MAX_EPOCHS = 100_000
@@ -193,10 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
     digits.add_argument("--data", choices=["lecture", "variants", "handwritten"], default="lecture",
                         help="the lecture's two images, seeded variants (5%% pixel flips), or real handwriting "
                              "(needs scikit-learn)")
-    digits.add_argument("--hidden", type=_number("a positive number of hidden units", 1, MAX_HIDDEN,
+    digits.add_argument("--hidden", type=_number("a positive number of hidden units", 1, current().hidden_units,
                                                  "; the symbolic cross-check of a 35-H-1 network grows with H²"),
                         default=None, metavar="H",
-                        help=f"a 35-H-1 network instead of the single neuron (H from 1 to {MAX_HIDDEN})")
+                        help=f"a 35-H-1 network instead of the single neuron (H from 1 to {current().hidden_units}, the hidden_units setting)")
     digits.add_argument("--epochs", type=_number("a positive number of epochs", 1, MAX_EPOCHS), default=None,
                         help=f"training epochs, 1 to {MAX_EPOCHS} (default depends on --data)")
     digits.add_argument("--seed", type=_number("a whole number", 0, 10**MAX_DIGITS - 1), default=0,

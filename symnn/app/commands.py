@@ -5,8 +5,8 @@ strict JSON: a number that is not finite is written as null, and a "note" key sa
 
 Every output has a size bound measured here, so that each command finishes in seconds or is
 refused at once with the estimate: unit-by-unit equations up to the ``elementwise_parameters``
-setting (block form above it; JSON refused), collapsed weights in JSON up to
-JSON_COLLAPSE_SIZE, and block-form collapse proofs up to PROOF_LAYERS layers.
+setting (block form above it; JSON refused), collapsed weights in JSON up to the
+``json_collapse_size`` setting, and block-form collapse proofs up to ``proof_layers`` layers.
 """
 
 from __future__ import annotations
@@ -31,16 +31,6 @@ from symnn.math.collapse import NotCollapsible, collapse
 from symnn.progress import terminal_bar
 from symnn.config import current, settings
 
-# `collapse --format json` writes every w'_{ki} out and checks the collapse first. Both cost about
-# 50 µs per weight factor and 80 µs per entry here (an entry of W' is a sum of products of one weight
-# per layer): 100-20-10 (1 000 entries, 40 000 factors) takes 2.4 s, 250-100-1 (250; 50 000) 4.1 s,
-# 500-100 (50 000; 50 000) 4.8 s, 200-50-10 (2 000; 200 000) 12.6 s, 784-64-10 (7 840; 1 003 520) 173 s.
-# So JSON lists W' while entries + factors stay within this (at most about 4 s here).
-JSON_COLLAPSE_SIZE = 50_000
-# The block-form collapse proof (text, latex, markdown) is checked by multiplying out L matrix
-# symbols, which grows with about L³ (text; LaTeX a little more): 40 layers take 2.4 s here (LaTeX
-# 3.9 s), 50 take 4.0 s (6.4 s), 60 6.2 s, 100 23 s.
-PROOF_LAYERS = 40
 
 
 def run(name: str, args) -> int:
@@ -136,19 +126,25 @@ def cmd_collapse(args) -> int:
         return EXIT_FAILURE
     if args.format == "json":
         entries, factors = collapse_json_size(network)
-        if entries + factors > JSON_COLLAPSE_SIZE:
+        # writing W' out and checking it cost about 50 µs per weight factor and 80 µs per entry here (an
+        # entry is a sum of products of one weight per layer): 100-20-10 (1 000 entries, 40 000 factors)
+        # 2.4 s, 250-100-1 4.1 s, 500-100 4.8 s, 200-50-10 (2 000; 200 000) 12.6 s, 784-64-10 173 s
+        limit = current().json_collapse_size
+        if entries + factors > limit:
             raise ExpressionTooLarge(
                 f"{network!r} collapses, but its W' written out would have {entries:,} entries with about "
                 f"{factors:,} weight factors, more than --format json writes out (entries + factors up to "
-                f"{JSON_COLLAPSE_SIZE:,}, about 4 s here); use --format text or latex for the block-form proof, "
+                f"{limit:,}, the json_collapse_size setting, about 4 s here); use --format text or latex for the block-form proof, "
                 "or symnn.collapse(...).column(i) from Python")
         check = result.verify()  # once: at random points it takes as long as writing W' out
         print(dumps(_collapse_json(result, check)))
         return EXIT_OK if check.holds else EXIT_FAILURE
-    if network.depth > PROOF_LAYERS:
+    # the block-form proof is checked by multiplying out L matrix symbols, about L³: 40 layers take 2.4 s
+    # here (LaTeX 3.9 s), 60 take 6.2 s, 100 23 s
+    if network.depth > current().proof_layers:
         raise ExpressionTooLarge(
             f"{network!r} collapses, but its block-form proof spans {network.depth} layers, more than the "
-            f"{PROOF_LAYERS} --format {args.format} checks (the check grows with the cube of the depth: about 4 s "
+            f"{current().proof_layers} --format {args.format} checks (the proof_layers setting) (the check grows with the cube of the depth: about 4 s "
             f"at 40 layers here, 23 s at 100); use --format json, which checks the collapse at exact random points")
     proof = result.proof
     report = proof.verify()

@@ -20,7 +20,8 @@ from typing import Callable, TypeVar
 
 import mpmath
 from sympy import (
-    Abs, And, Basic, Expr, Heaviside, Max, Min, Not, Or, Piecewise, Rational, S, asinh, atan, cos, cosh,
+    Abs, And, Basic, Expr, Heaviside, Max, Min, Not, Number, NumberSymbol, Or, Piecewise, Pow, Rational, S, asinh,
+    atan, cos, cosh,
     diff, exp, log, nan, piecewise_fold, sign, simplify, sin, sinh, tanh,
 )
 from sympy.calculus.util import function_range
@@ -321,7 +322,9 @@ def _nonzero_somewhere(expr: Expr) -> bool:
     settings = current()
     threshold = Rational(1, 10**settings.tolerance_digits)
     for point in AFFINE_POINTS:
-        value = expr.xreplace({z: point}).evalf(settings.numeric_digits)
+        # numerically, as in checked_range: exact substitution would make 99**(z**99) at z = −37/10 one
+        # unstoppable integer power with 10**56 digits
+        value = expr.evalf(settings.numeric_digits, subs={z: point})
         if value.is_number and value.is_finite and abs(value) > threshold:
             return True
     return False
@@ -364,3 +367,14 @@ def pieces(expr: Expr) -> list[Expr]:
     return [folded]
 
 
+def is_piecewise_rational(activation) -> bool:
+    """True when every piece of g is a rational function of z (so exact rational arithmetic applies)."""
+    expr = activation.expr.rewrite(Piecewise)
+    return all(_rational_with_rational_coefficients(piece) for piece in pieces(expr))
+
+
+def _rational_with_rational_coefficients(piece) -> bool:
+    # √2·z + π is a rational function of z, but its values at rationals are not rationals
+    return (piece.is_rational_function(z) and not piece.atoms(NumberSymbol)
+            and all(number.is_Rational for number in piece.atoms(Number))
+            and all(power.exp.is_Integer for power in piece.atoms(Pow)))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from sympy import Add, Eq, Expr, Matrix, Mul, S, Sum, Symbol, zeros
+from sympy import Add, Eq, Expr, Integer, Matrix, Mul, S, Sum, Symbol, zeros
 
 from symnn.core import guards, notation
 from symnn.core.activations import Activation, get as get_activation
@@ -15,6 +15,24 @@ from symnn.core.notation import Index
 from symnn.core.printing import Shows
 from symnn.errors import IndexOutOfRangeError, InvalidArgumentError, InvalidNamesError, InvalidSizeError
 from symnn.config import current
+
+
+class UnitSum(Sum):
+    """Σ_{k=1}^{n} w_{ki}^{[j]} a_k^{[j−1]} whose ``.doit()`` is size-guarded like ``z``.
+
+    SymPy's own Sum.doit would expand 10^6 terms without asking (minutes, gigabytes);
+    this one refuses past the unit_terms setting and expands by substitution, about
+    twice as fast as SymPy's summation.
+    """
+
+    def doit(self, **hints):
+        (index, lower, upper), = self.limits
+        if not (lower.is_Integer and upper.is_Integer):
+            return super().doit(**hints)
+        guards.check(int(upper) - int(lower) + 1, f"the expansion of Σ_{index}={lower}..{upper}", setting="unit_terms",
+                     alternative="keep the Σ form, or use symnn.compile for numbers")
+        body = self.function.doit(**hints) if hints.get("deep", True) else self.function
+        return Add(*[body.xreplace({index: Integer(k)}) for k in range(int(lower), int(upper) + 1)])
 
 
 def check_size(value, what: str) -> int:
@@ -144,7 +162,7 @@ class Layer(Shows):
 
     def check_column(self) -> None:
         """Refuse every unit's z or a as one column when it would build more terms than the symbols setting."""
-        guards.check(self.n_in * self.n_out, f"every unit of {self!r}", setting="symbols", unit="terms",
+        guards.check(self.n_in * self.n_out, f"every unit of {self!r}", setting="column_terms", unit="terms",
                      alternative="ask for one unit (i), or use the block form (block_z)")
 
     def _own_inputs(self, from_inputs: bool) -> None:
@@ -172,10 +190,12 @@ class Layer(Shows):
         source = notation.InputAt(k) if self.input_layer is None else notation.ActivationAt(
             k, notation.layer_value(self.input_layer))
         bias = notation.BiasAt(i, layer) if self.has_bias else 0
-        return Sum(notation.WeightAt(k, i, layer) * source, (k, 1, self.n_in)) + bias
+        return UnitSum(notation.WeightAt(k, i, layer) * source, (k, 1, self.n_in)) + bias
 
     def equations(self, i: int | None = None) -> list[Eq]:
         """The lecture's two lines per unit: z_i = Σ_k w_{ki} a_k + b_i and a_i = g(z_i)."""
+        if i is None:
+            self.check_column()
         units = range(1, self.n_out + 1) if i is None else [check_unit(i, self.n_out)]
         lines = []
         for u in units:

@@ -62,6 +62,11 @@ def _unit_names_per_layer(unit_names, sizes) -> list:
     return list(unit_names)
 
 
+# z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]} and a^{[j]} = g(z^{[j]}) have about this many nodes (measured: 3 000
+# layers, 66 000 nodes)
+BLOCK_NODES_PER_LAYER = 22
+
+
 class Network(Shows):
     """A fully connected network (multilayer perceptron) in the lecture's notation.
 
@@ -262,5 +267,8 @@ class Network(Shows):
     def display_pairs(self) -> list[tuple]:
         """Unit by unit, or in block form above the elementwise_parameters setting."""
         if self.n_params > current().elementwise_parameters:
+            # checked before the lines are built: building them costs as much as printing them
+            guards.check(BLOCK_NODES_PER_LAYER * self.depth, f"printing the {self.depth:,} layers of {self!r}",
+                         setting="printed_nodes", unit="nodes", alternative="print one layer (network.layer(j))")
             return self.block_pairs()
         return [(eq.lhs, eq.rhs) for eq in self.equations()]

@@ -100,11 +100,21 @@ class Shows:
         return f"$\\displaystyle {latex(self)}$"
 
 
+def check_printable_pairs(pairs: list[tuple]) -> None:
+    """Each side within the latex_nodes setting, and all of them together within printed_nodes."""
+    limit, total = current().printed_nodes, 0
+    for lhs, rhs in pairs:
+        for side in (lhs, rhs):
+            check_printable(side)
+            if isinstance(side, (Basic, MatrixBase)):
+                total += guards.node_count(side, limit + 1)
+        guards.check(total, f"printing these {len(pairs):,} lines", setting="printed_nodes", unit="nodes",
+                     alternative="print one layer (network.layer(j)) or one unit's z")
+
+
 def aligned(pairs: list[tuple], printer: SymnnLatexPrinter) -> str:
     """An ``aligned`` block, one ``lhs &= rhs`` per line."""
-    for lhs, rhs in pairs:
-        check_printable(lhs)
-        check_printable(rhs)
+    check_printable_pairs(pairs)
     lines = [f"{printer.doprint(lhs)} &= {printer.doprint(rhs)}" for lhs, rhs in pairs]
     return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
@@ -112,9 +122,7 @@ def aligned(pairs: list[tuple], printer: SymnnLatexPrinter) -> str:
 def pretty_lines(pairs: list[tuple], printer: PrettyPrinter) -> str:
     """One ``lhs = rhs`` per line, each composed as a picture."""
     lines = []
-    for lhs, rhs in pairs:
-        check_printable(lhs)
-        check_printable(rhs)
+    check_printable_pairs(pairs)
     for lhs, rhs in pairs:
         # composed as pictures, so a two-line right side (a transpose, a fraction) stays beside its "="
         line = prettyForm(*printer._print(lhs).right(" = ", printer._print(rhs)))

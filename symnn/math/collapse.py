@@ -130,6 +130,20 @@ class Collapse(Shows):
     def _verify_at_points(self, seed: int, points: int) -> Check:
         matrix = self._composition.matrix()
 
+        def model_modulo_prime(values: dict, x: list) -> list | None:
+            entries = [[exact.modular_value(entry, values) for entry in row] for row in matrix]
+            biases = [exact.modular_value(bias, values) for bias in self._bias]
+            if any(v is None for row in entries for v in row) or any(v is None for v in biases):
+                return None
+            return [(sum(row[i] * xk for row, xk in zip(entries, x)) + bias) % exact.PRIME
+                    for i, bias in enumerate(biases)]
+
+        # W' and b' are polynomials in the weights when every g has rational coefficients: test the
+        # identity modulo a prime (fast, and far stronger than a few small rationals); else at rationals
+        modular = exact.agrees_modulo_prime(self.network, model_modulo_prime, seed, points)
+        if modular is not None:
+            return modular
+
         def model(values: dict, x: list) -> list:
             fractions = exact.as_fractions(values)
 

@@ -14,29 +14,17 @@ from fractions import Fraction
 
 import mpmath
 import numpy as np
-from sympy import Number, NumberSymbol, Piecewise, Pow, Rational, Symbol, lambdify
+from sympy import Rational, Symbol, lambdify
 
-from symnn.core.activations import Activation, pieces, z
+from symnn.core.activations import Activation, z
+from symnn.core.facts import is_piecewise_rational
 from symnn.core.network import Network
 from symnn.numeric.compile import compile as compile_network
 from symnn.config import current, report_progress
-from symnn.errors import ExpressionTooLarge, InvalidArgumentError
+from symnn.errors import BadNumbersError, ExpressionTooLarge, InvalidArgumentError
 from symnn.numeric.params import Params, as_batch, check_network, check_params
 
 DEFAULT_DIGITS = 40
-
-
-def is_piecewise_rational(activation: Activation) -> bool:
-    """True when every piece of g is a rational function of z (so exact rational arithmetic applies)."""
-    expr = activation.expr.rewrite(Piecewise)
-    return all(_rational_with_rational_coefficients(piece) for piece in pieces(expr))
-
-
-def _rational_with_rational_coefficients(piece) -> bool:
-    # √2·z + π is a rational function of z, but its values at rationals are not rationals
-    return (piece.is_rational_function(z) and not piece.atoms(NumberSymbol)
-            and all(number.is_Rational for number in piece.atoms(Number))
-            and all(power.exp.is_Integer for power in piece.atoms(Pow)))
 
 
 @dataclass(frozen=True)
@@ -97,7 +85,7 @@ class SymbolicEvaluator:
                 result = activation.expr.xreplace({z: Rational(value.numerator, value.denominator)})
                 return Fraction(int(result.p), int(result.q))
             return exact_g
-        return lambdify(z, activation.expr, modules="mpmath")
+        return _beyond_mpmath_refused(lambdify(z, activation.expr, modules="mpmath"), activation)
 
     def _from_rational(self, value: Rational):
         return Fraction(int(value.p), int(value.q)) if self.exact else mpmath.mpf(int(value.p)) / int(value.q)
@@ -117,6 +105,23 @@ class SymbolicEvaluator:
                     return list(zs)
                 a = [g(value) for value in zs]
             return list(a)
+
+
+def _beyond_mpmath_refused(g, activation: Activation):
+    """g in mpmath, with values mpmath cannot hold refused by name instead of a raw MemoryError.
+
+    mpmath keeps huge numbers (sinh(cosh(30)) ≈ 10^(2.3·10^12)) but some of its functions then
+    allocate in proportion to the exponent: tanh of that number asks for a 10^12-bit integer.
+    """
+    def guarded(value):
+        try:
+            return g(value)
+        except (MemoryError, OverflowError) as error:
+            raise BadNumbersError(
+                f"cross-check: mpmath cannot evaluate g(z) = {activation.expr} at z = {mpmath.nstr(value, 8)} "
+                f"({type(error).__name__}: an intermediate value is too large to compute); check inputs "
+                "and weights that keep z smaller, or compare with NumPy by hand") from None
+    return guarded
 
 
 def prediction_agreement(network: Network, params: Params, X) -> tuple[int, int, str]:
