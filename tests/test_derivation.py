@@ -6,7 +6,8 @@ from sympy import Float, Rational, exp, sin, cos, symbols
 import symnn
 from symnn import notation
 from symnn.math.derivation import Derivation, Step, VerificationFailed
-from symnn.render.derivation import derivation_latex, derivation_markdown, derivation_text, escape_text
+from symnn.render.derivation import derivation_latex, derivation_markdown, escape_text
+from symnn.render.text import derivation_text
 
 t, u = symbols("t u", real=True)
 

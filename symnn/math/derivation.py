@@ -15,6 +15,7 @@ from sympy import Basic, Float, MatrixBase, Sum, Symbol
 from symnn.core.printing import Shows
 from symnn.errors import InvalidArgumentError, VerificationFailed
 from symnn.math.equality import Check, check_approximately, check_equal, check_equivalent
+from symnn.render.text import derivation_text
 from symnn.render.derivation import (
     APPROX,
     DEFINES,
@@ -24,7 +25,6 @@ from symnn.render.derivation import (
     derivation_document,
     derivation_latex,
     derivation_markdown,
-    derivation_text,
 )
 
 

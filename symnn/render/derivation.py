@@ -1,4 +1,4 @@
-"""Rendering derivations: a LaTeX ``align*`` fragment, a standalone LaTeX document, Markdown, terminal text.
+"""Rendering derivations: a LaTeX ``align*`` fragment, a standalone LaTeX document, Markdown (text: render/text.py).
 
 A derivation here is plain data — a title, an intro, steps with ``lhs``, ``rhs``,
 ``relation`` and ``reason`` — so this module knows how to lay steps out, not how
@@ -9,9 +9,7 @@ A step whose left side is the previous step's right side continues the chain
 
 from __future__ import annotations
 
-from sympy.printing.pretty.stringpict import prettyForm
-
-from symnn.core.printing import SymnnLatexPrinter, pretty_printer
+from symnn.core.printing import SymnnLatexPrinter
 from symnn.render.tikz import network_tikz
 
 # The relations a step can state: checked equality, definition, equivalence of conditions, decimal value.
@@ -19,7 +17,6 @@ EQUALS, DEFINES, IFF, APPROX = "=", ":=", "iff", "approx"
 RELATIONS = (EQUALS, DEFINES, IFF, APPROX)
 
 _LATEX_RELATION = {EQUALS: "=", DEFINES: "=", IFF: r"\iff", APPROX: r"\approx"}
-_TEXT_RELATION = {EQUALS: " = ", DEFINES: " = ", IFF: " ⇔ ", APPROX: " ≈ "}
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
@@ -47,31 +44,12 @@ def escape_text(text: str) -> str:
     return "".join(out)
 
 
-# The few TeX commands symnn's own reasons use, as Unicode for the terminal.
-_TEX_TO_UNICODE = {r"\sigma": "σ", r"\beta": "β", r"\theta": "θ", r"\cdots": "⋯", r"\cdot": "·",
-                   r"\geq": "≥", r"\leq": "≤", r"\ldots": "…", r"\sum": "Σ", r"\mathbf{1}": "1"}
-
-
-def plain_text(text: str) -> str:
-    """A reason for the terminal: math segments without the dollar signs, their TeX commands as Unicode."""
-    pieces = text.split("$")
-    if len(pieces) % 2 == 0:
-        return text
-    out = []
-    for number, piece in enumerate(pieces):
-        if number % 2:
-            for command, symbol in _TEX_TO_UNICODE.items():
-                piece = piece.replace(command, symbol)
-        out.append(piece)
-    return "".join(out)
-
-
 def _latex(expr, step) -> str:
     settings = {"order": step.order} if step.order else {}
     return SymnnLatexPrinter(settings).doprint(expr)
 
 
-def _continues(previous, step) -> bool:
+def continues(previous, step) -> bool:
     if previous is None or step.relation == IFF and previous.relation != IFF:
         return False
     # "a = X" then "a = Y" reads as the chain a = X = Y
@@ -89,7 +67,7 @@ def derivation_latex(derivation, environment: str = "align*") -> str:
     """The steps as an ``align*`` environment (or ``aligned`` for inline display), each line followed by its reason."""
     lines, previous = [], None
     for step in derivation.steps:
-        left = "" if _continues(previous, step) else _latex(step.lhs, step)
+        left = "" if continues(previous, step) else _latex(step.lhs, step)
         relation = _LATEX_RELATION[step.relation]
         lines.append(f"{left} &{relation} {_latex(step.rhs, step)} && \\text{{{escape_text(step.reason)}}}")
         previous = step
@@ -150,27 +128,3 @@ def derivation_markdown(derivation) -> str:
     if derivation.conclusion:
         parts += [derivation.conclusion, ""]
     return "\n".join(parts)
-
-
-def derivation_text(derivation) -> str:
-    """Readable Unicode math for a terminal, each step with its reason in parentheses."""
-    out = [derivation.title, "=" * len(derivation.title)]
-    if derivation.intro:
-        out.append(plain_text(derivation.intro))
-    if derivation.given:
-        out.append("Given " + ", ".join(f"{k} = {v}" for k, v in derivation.given.items()) + ".")
-    previous = None
-    for step in derivation.steps:
-        printer = pretty_printer(**({"order": step.order} if step.order else {}))
-        rhs = printer._print(step.rhs)
-        if _continues(previous, step):
-            lhs = prettyForm(" " * 4)
-        else:
-            lhs = printer._print(step.lhs)
-        line = prettyForm(*lhs.right(_TEXT_RELATION[step.relation], rhs))
-        out.append(line.render(wrap_line=False))
-        out.append(f"    ({plain_text(step.reason)})")
-        previous = step
-    if derivation.conclusion:
-        out.append(plain_text(derivation.conclusion))
-    return "\n".join(out)
