@@ -100,7 +100,29 @@ def test_document_is_standalone_and_lists_checks():
     assert text.startswith("\\documentclass{article}")
     assert "\\usepackage{amsmath,amssymb}" in text
     assert "Intro with 50\\% \\& $x_1$." in text
-    assert "  \\item step 1: holds — symbolic\n  \\item step 2: holds — symbolic\n" in text
+    # one line for the document, a mark beside each proved step
+    assert "\\textbf{Checked by symnn.} 2 steps checked: 2 symbolically." in text
+    assert "\\text{expand $\\checkmark$}" in text and "\\text{factor t $\\checkmark$}" in text
+
+
+def test_a_sampled_step_says_so_beside_it_and_in_the_report():
+    d = Derivation("sampled", seed=1).step(sin(t) ** 2 + cos(t) ** 2, Rational(1), "Pythagoras")
+    report = d.verify()
+    method = report.steps[0].check.method
+    if report.steps[0].check.kind == "points":  # SymPy may also prove it; then it is marked as proved
+        assert report.report() == f"1 step checked: 1 {method} (a check, not a proof)"
+        assert "not proved" in report.marks()[0]
+        assert "not proved" in d.document()
+    d2 = Derivation("def").define(t, u + 1, "name it").step(t - 1, u, "use it")
+    assert d2.verify().report() == "2 steps checked: 1 by definition, 1 symbolically"
+    assert d2.verify().marks() == ["", "✓"]
+
+
+def test_a_failing_step_is_named_in_the_report():
+    d = chain().step(t * (t + 2) + 1, t**2 + 2 * t + 2, "a slip")
+    report = d.verify().report()
+    assert report.startswith("3 steps checked: 2 symbolically") and report.endswith("; 1 DO NOT HOLD (steps 3)")
+    assert "SOME STEPS DO NOT HOLD" in d.document()
     assert text.rstrip().endswith("\\end{document}")
 
 

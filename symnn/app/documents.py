@@ -108,7 +108,20 @@ def compile_pdf(tex_path: Path) -> Path:
             raise DocumentError(f"{tex_path.name}: {first_latex_error(result.stdout)}")
         target = tex_path.with_suffix(".pdf")
         write_bytes_atomic(target, built.read_bytes())
+        too_wide = overfull_boxes(result.stdout)
+    if too_wide:  # the PDF is kept for a look, but a line that runs off the page is a failure
+        raise DocumentError(f"{tex_path.name}: {len(too_wide)} line(s) run off the page ({'; '.join(too_wide[:3])}); "
+                            f"{target.name} was written")
     return target
+
+
+def overfull_boxes(log: str) -> list[str]:
+    """The 'Overfull \\hbox (…pt too wide) … at lines …' warnings of a LaTeX log, shortened."""
+    found = []
+    for line in log.splitlines():
+        if line.startswith("Overfull \\hbox"):
+            found.append(line.replace("Overfull \\hbox ", "").strip())
+    return found
 
 
 def first_latex_error(log: str) -> str:

@@ -26,6 +26,7 @@ from symnn.render.derivation import (
     derivation_latex,
     derivation_markdown,
 )
+from symnn.render.html import derivation_html
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,44 @@ class Verification:
         """One line per step: its number, whether it holds, and how that was decided."""
         return [f"step {s.number}: {'holds' if s.holds else 'FAILS'} — {s.check.method}" for s in self.steps]
 
+    def report(self) -> str:
+        """One line for the whole derivation: how many steps, and how each kind was checked, such as
+        "12 steps checked: 7 by definition, 4 symbolically, 1 evaluated exactly at 4 random rational points
+        (a check, not a proof)"."""
+        counts: dict[str, list] = {}
+        for s in self.steps:
+            counts.setdefault(s.check.kind, []).append(s.check.method)
+        parts = []
+        if "definition" in counts:
+            parts.append(f"{len(counts['definition'])} by definition")
+        if "proof" in counts:
+            parts.append(f"{len(counts['proof'])} symbolically")
+        for kind, words in (("points", "(a check, not a proof)"), ("decimal", "")):
+            for method in sorted(set(counts.get(kind, []))):
+                number = counts[kind].count(method)
+                parts.append(f"{number} {method}" + (f" {words}" if words else ""))
+        failed = len(self.failures)
+        head = f"{len(self.steps)} step{'s' if len(self.steps) != 1 else ''} checked"
+        tail = "" if not failed else f"; {failed} DO NOT HOLD (steps {', '.join(str(f.number) for f in self.failures)})"
+        return f"{head}: {', '.join(parts)}{tail}"
+
+    def marks(self) -> list[str]:
+        """Per step, what stands beside it: nothing for a definition, a check mark for a proved step,
+        the words for a step only sampled or evaluated, and FAILS for one that does not hold."""
+        out = []
+        for s in self.steps:
+            if not s.holds:
+                out.append("FAILS")
+            elif s.check.kind == "definition":
+                out.append("")
+            elif s.check.kind == "proof":
+                out.append("✓")
+            elif s.check.kind == "points":
+                out.append(f"✓ {s.check.method.replace('evaluated ', '')}, not proved")
+            else:
+                out.append(f"✓ {s.check.method}")
+        return out
+
     def __str__(self) -> str:
         head = f"{self.title}: {'verified' if self.ok else 'NOT verified'}"
         return "\n".join([head, *("  " + line for line in self.summary())])
@@ -146,7 +185,7 @@ class Derivation(Shows):
     def document(self) -> str:
         """A standalone LaTeX article: the steps, and how symnn checked each one."""
         report = self.verify()
-        return derivation_document(self, report.summary(), report.ok)
+        return derivation_document(self, report.report(), report.marks(), report.ok)
 
     def text(self) -> str:
         """Unicode math for a terminal."""
@@ -155,6 +194,10 @@ class Derivation(Shows):
     def markdown(self) -> str:
         """Markdown with one $$ … $$ block per step."""
         return derivation_markdown(self)
+
+    def html(self) -> str:
+        """A standalone HTML page: every step as MathML with its reason and how symnn checked it."""
+        return derivation_html(self, self.verify())
 
     def show_latex(self, printer) -> str:
         return derivation_latex(self, environment="aligned")

@@ -56,6 +56,18 @@ class Check:
     method: str
     detail: str = ""
 
+    @property
+    def kind(self) -> str:
+        """"definition", "proof" (symbolic or matrix algebra), "points" (random sample points: a check,
+        not a proof) or "decimal" (a value to some digits)."""
+        if self.method == "definition":
+            return "definition"
+        if "random" in self.method:
+            return "points"
+        if self.method.startswith("evaluated to"):
+            return "decimal"
+        return "proof"
+
 
 def prepare(expr):
     """Expand Σ forms and derivatives, write out σ, tanh, … so both sides speak the same language."""

@@ -6,7 +6,9 @@ network is small enough to print, the elementwise steps in the lecture's form.
 
 from __future__ import annotations
 
+from symnn.core.guards import node_count
 from symnn.core.network import Network
+from symnn.core.printing import SymnnLatexPrinter
 from symnn.math.affine import block_identity
 from symnn.math.derivation import Derivation
 from symnn.config import current
@@ -19,34 +21,63 @@ def _affine_sentence(network: Network) -> str:
     parts = []
     for layer in network.layers:
         s, t = layer.activation.affine_coefficients
-        parts.append(f"layer {layer.index}: g(z) = {layer.activation.expr} (s = {s}, t = {t})")
-    return "Every activation is affine, decided from g itself (g'' = 0): " + "; ".join(parts) + "."
+        parts.append(f"layer {layer.index}: $g(z) = {_tex(layer.activation.expr)}$ ($s = {_tex(s)}$, $t = {_tex(t)}$)")
+    return "Every activation is affine, $g(z) = s z + t$, decided from $g$ itself ($g'' = 0$): " + "; ".join(parts) + "."
+
+
+def _tex(expr) -> str:
+    return SymnnLatexPrinter().doprint(expr)
 
 
 def collapse_proof(result) -> Derivation:
     """f(x) = (W^{[1]}⋯W^{[L]})^T x + b' in block form, then w'_k and b' written out where affordable.
 
+    Small networks (the proof_parameters setting) get the lecture's elementwise form: each
+    unit in terms of the layer below, then every coefficient w'_k, then the linear model;
+    larger ones the block form, the first coefficient written out, and where the rest are.
     ``result`` is a symnn.math.collapse.Collapse (which calls this for its ``proof``).
     """
     net = result.network
     proof = Derivation(
         f"{net!r} collapses to a linear model",
         intro=_affine_sentence(net),
-        conclusion="So the network computes one linear model w'·x + b': its hidden layers add nothing a single layer could not.",
+        conclusion="So the network computes one linear model $w' \\cdot x + b'$: its hidden layers add nothing a "
+                   "single layer could not.",
     )
     lhs, rhs = block_identity(net, symbolic=True)
-    proof.step(lhs, rhs, "multiply out; (AB)^T = B^T A^T; holds for all sizes n_0, …, n_L")
+    proof.step(lhs, rhs, "multiply out, with $(AB)^T = B^T A^T$; this holds for all sizes $n_0, \\ldots, n_L$")
     settings = current()
     if net.n_params > settings.proof_parameters:
+        _first_entry(proof, result)
         return proof
+    for layer in net.layers[:-1]:
+        for i in range(1, layer.n_out + 1):
+            proof.define(layer.a_symbol(i), layer.unit_a(i), f"unit {i} of layer {layer.index}")
+    last = net.layers[-1]
     for i in range(1, min(result.n_outputs, settings.proof_outputs) + 1):
-        output_symbol = net.layers[-1].a_symbol(i)
-        proof.define(output_symbol, net.output(i), "the network, layer by layer, in terms of x")
-        proof.step(output_symbol, result.explicit_model(i), "multiply out and collect the coefficient of each x_k")
+        output_symbol = last.a_symbol(i)
+        proof.define(output_symbol, last.unit_a(i), f"output {i}, from the layer below")
+        ws, bp = result.symbols(i)
+        inputs = net.inputs()
         for line in result.definitions(i):
-            proof.define(line.lhs, line.rhs, "name the coefficient")
-        proof.step(result.explicit_model(i), result.model(i), "the linear model")
+            what = "the constant" if line.lhs == bp else f"${_tex(inputs[ws.index(line.lhs)])}$"
+            proof.define(line.lhs, line.rhs, f"the coefficient of {what}")
+        proof.step(output_symbol, result.model(i), "substitute the layers below, multiply out and collect each $x_k$")
+    if result.n_outputs > settings.proof_outputs:
+        proof.conclusion += (f" Outputs {settings.proof_outputs + 1} to {result.n_outputs} follow the same pattern "
+                             "(all of $W'$ is collapse(...).W in Python).")
     return proof
+
+
+def _first_entry(proof: Derivation, result) -> None:
+    """Past the elementwise size: W' and b' in block form, w'_{11} written out, and where the others are."""
+    net = result.network
+    first = result.column(1)[0]
+    if node_count(first, 400) < 400:
+        proof.define(result.symbols(1)[0][0], first, "the first entry of $W' = W^{[1]} \\cdots W^{[L]}$")
+    entries = net.sizes[0] * net.sizes[-1]
+    proof.conclusion += (f" The other {entries - 1:,} entries of $W'$ follow the same pattern; all of them are "
+                         "collapse(...).W in Python, or in the JSON output of symnn collapse.")
 
 
 def merge_proof(merged) -> Derivation:
@@ -67,6 +98,17 @@ def merge_proof(merged) -> Derivation:
         proof.step(lhs, rhs, f"layers {group[0]} to {group[-1]} are one affine map")
     settings = current()
     if original.n_params <= settings.proof_parameters and runs:
-        for i in range(1, min(original.sizes[-1], settings.proof_outputs) + 1):
-            proof.step(original.output(i), merged.output(i), "the smaller network with the composed weights")
+        outputs = [(original.output(i), merged.output(i))
+                   for i in range(1, min(original.sizes[-1], settings.proof_outputs) + 1)]
+        if all(node_count(a, PRINTABLE_NODES) + node_count(b, PRINTABLE_NODES) < PRINTABLE_NODES for a, b in outputs):
+            for before, after in outputs:
+                proof.step(before, after, "the smaller network with the composed weights")
+            return proof
+    if runs:  # the outputs side by side would not fit a page: say how they were compared instead
+        check = merged.verify()
+        proof.conclusion = (f"The outputs of the two networks agree ({check.method})." if check.holds else
+                            f"The outputs of the two networks DIFFER: {check.detail}.")
     return proof
+
+
+PRINTABLE_NODES = 160  # both sides of an output comparison, so that it fits a line or two

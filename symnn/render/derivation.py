@@ -9,7 +9,10 @@ A step whose left side is the previous step's right side continues the chain
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from symnn.core.printing import SymnnLatexPrinter
+from symnn.render.layout import COLUMN_GAP, REASON_WIDTH, TEXT_WIDTH, latex_width, pack, sum_terms, text_width
 from symnn.render.tikz import network_tikz
 
 # The relations a step can state: checked equality, definition, equivalence of conditions, decimal value.
@@ -24,7 +27,7 @@ _LATEX_SPECIAL = {
 # Words in reasons written with Unicode math; TeX's text fonts lack them.
 _TEXT_UNICODE = {"σ": r"$\sigma$", "Σ": r"$\Sigma$", "≥": r"$\geq$", "≤": r"$\leq$", "≠": r"$\neq$",
                  "⇔": r"$\iff$", "−": "-", "·": r"$\cdot$", "′": "'", "…": r"\ldots{}", "→": r"$\to$",
-                 "ℝ": r"$\mathbb{R}$", "θ": r"$\theta$", "β": r"$\beta$", "ᵀ": r"$^T$", "²": r"$^2$"}
+                 "ℝ": r"$\mathbb{R}$", "✓": r"$\checkmark$", "θ": r"$\theta$", "β": r"$\beta$", "ᵀ": r"$^T$", "²": r"$^2$"}
 
 
 def escape_text(text: str) -> str:
@@ -63,28 +66,115 @@ def _same(left, right) -> bool:
         return False
 
 
-def derivation_latex(derivation, environment: str = "align*") -> str:
-    """The steps as an ``align*`` environment (or ``aligned`` for inline display), each line followed by its reason."""
-    lines, previous = [], None
-    for step in derivation.steps:
-        left = "" if continues(previous, step) else _latex(step.lhs, step)
-        relation = _LATEX_RELATION[step.relation]
-        lines.append(f"{left} &{relation} {_latex(step.rhs, step)} && \\text{{{escape_text(step.reason)}}}")
-        previous = step
-    return f"\\begin{{{environment}}}\n" + " \\\\\n".join(lines) + f"\n\\end{{{environment}}}"
+def derivation_latex(derivation, environment: str = "align*", width: float = TEXT_WIDTH,
+                     marks: list[str] | None = None) -> str:
+    """The steps as an ``align*`` environment (or ``aligned`` for inline display), laid out to fit ``width`` points.
 
-
-def derivation_document(derivation, checks: list[str], ok: bool) -> str:
-    """A standalone article (amsmath only) with the derivation and how symnn checked each step.
-
-    ``checks`` are the per-step lines of the verification, ``ok`` whether every step holds.
+    Long right-hand sides are broken between terms, continuation lines indented after the
+    relation. Reasons stand in a right-hand column while every line leaves room for it; when
+    some line cannot (a product too wide to break), each reason is set as a line of text above
+    its step instead (``\\intertext``; not inside ``aligned``, which keeps the column).
     """
-    check_items = "\n".join(f"  \\item {escape_text(line)}" for line in checks)
+    rows = [_Row.of(step, previous) for previous, step in zip([None, *derivation.steps], derivation.steps)]
+    if marks is not None:  # how each step was checked, beside its reason
+        rows = [replace(row, reason=with_mark(row.reason, mark)) for row, mark in zip(rows, marks)]
+    if environment == "aligned":
+        return _environment(rows, environment, width)
+    # align* gives every row the widest left side: a wide one (a block-form line) stands in an
+    # environment of its own, so the narrow ones keep their room
+    groups: list[list[_Row]] = []
+    for row in rows:
+        alone = latex_width(row.lhs) > WIDE_LEFT
+        if alone or not groups or groups[-1][-1].alone:
+            groups.append([])
+        groups[-1].append(replace(row, alone=alone))
+    return "\n".join(_environment(group, environment, width) for group in groups)
+
+
+WIDE_LEFT = 80.0  # points
+
+
+def with_mark(reason: str, mark: str) -> str:
+    """A reason followed by its check mark (✓) or the words of a step that was only sampled."""
+    if not mark:
+        return reason
+    return f"{reason} ✓" if mark == "✓" else f"{reason} ({mark})"
+
+
+def _environment(rows: list, environment: str, width: float) -> str:
+    left = max((latex_width(row.lhs) for row in rows), default=0.0)
+    natural = max((text_width(row.reason) for row in rows), default=0.0)
+    reason_column = min(REASON_WIDTH, natural)
+    room = width - reason_column - COLUMN_GAP - left - RELATION_WIDTH
+    if environment == "aligned" or all(row.fits(room) for row in rows):
+        lines = [line for row in rows for line in row.lines(room, _margin_reason(row.reason, natural))]
+        return f"\\begin{{{environment}}}\n" + " \\\\\n".join(lines) + f"\n\\end{{{environment}}}"
+    full = width - left - RELATION_WIDTH
+    intro, rows_tex = "", []
+    for number, row in enumerate(rows):
+        note = f"{escape_text(row.reason)}:"
+        body = " \\\\\n".join(row.lines(full, ""))
+        if number == 0:
+            intro = f"\\noindent {note}\n"
+            rows_tex.append(body)
+        else:
+            rows_tex.append(f"\\intertext{{{note}}}\n{body}")
+    return intro + f"\\begin{{{environment}}}\n" + " \\\\\n".join(rows_tex) + f"\n\\end{{{environment}}}"
+
+
+RELATION_WIDTH = 14.0  # "= " after the alignment point
+
+
+def _margin_reason(reason: str, natural: float) -> str:
+    text = escape_text(reason)
+    if text_width(reason) <= REASON_WIDTH:
+        return f" && \\text{{{text}}}"
+    width = min(REASON_WIDTH, natural)
+    return f" && \\parbox[t]{{{width:.0f}pt}}{{\\raggedright {text}}}"
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One step as printed: its left side ("" when it continues a chain), relation, right side and reason."""
+
+    lhs: str
+    relation: str
+    rhs: str
+    terms: tuple
+    reason: str
+    alone: bool = False
+
+    @classmethod
+    def of(cls, step, previous) -> "_Row":
+        printer = SymnnLatexPrinter({"order": step.order} if step.order else {})
+        lhs = "" if continues(previous, step) else printer.doprint(step.lhs)
+        terms = sum_terms(step.rhs, printer) if step.relation != IFF else None
+        return cls(lhs, _LATEX_RELATION[step.relation], printer.doprint(step.rhs), tuple(terms or ()), step.reason)
+
+    def fits(self, room: float) -> bool:
+        if latex_width(self.rhs) <= room:
+            return True
+        return bool(self.terms) and all(latex_width(t.joined(False)) <= room - CONTINUATION for t in self.terms)
+
+    def lines(self, room: float, reason: str) -> list[str]:
+        if latex_width(self.rhs) <= room or not self.terms:
+            return [f"{self.lhs} &{self.relation} {self.rhs}{reason}"]
+        packed = pack(list(self.terms), room, room - CONTINUATION)
+        first = f"{self.lhs} &{self.relation} {packed[0]}{reason}"
+        return [first, *(f"&\\qquad {line}" for line in packed[1:])]
+
+
+CONTINUATION = 20.0  # the \qquad that indents a continuation line
+
+
+def derivation_document(derivation, report: str, marks: list[str], ok: bool) -> str:
+    """A standalone article (amsmath only) with the derivation, each step marked with how symnn checked it,
+    and one line that sums the checks up (``report``)."""
     parts = [
         "\\documentclass{article}",
         "\\usepackage[T1]{fontenc}",
         "\\usepackage{amsmath,amssymb}",
-        "\\usepackage[margin=2cm]{geometry}",
+        "\\usepackage[a4paper,margin=2cm]{geometry}",
         *(["\\usepackage{tikz}"] if derivation.diagram is not None else []),
         "\\begin{document}",
         f"\\section*{{{escape_text(derivation.title)}}}",
@@ -95,15 +185,13 @@ def derivation_document(derivation, checks: list[str], ok: bool) -> str:
         parts += ["\\begin{center}", network_tikz(derivation.diagram), "\\end{center}"]
     if derivation.given:
         parts.append("\\medskip\\noindent Given " + _given_latex(derivation) + ".")
-    parts.append(derivation_latex(derivation))
+    parts.append(derivation_latex(derivation, marks=marks))
     if derivation.conclusion:
         parts.append(escape_text(derivation.conclusion))
-    verdict = "every step holds" if ok else "SOME STEPS DO NOT HOLD"
+    verdict = "" if ok else " SOME STEPS DO NOT HOLD."
     parts += [
-        f"\\paragraph{{Checked by symnn}} ({verdict})",
-        "\\begin{itemize}",
-        check_items,
-        "\\end{itemize}",
+        f"\\par\\medskip\\noindent\\small\\textbf{{Checked by symnn.}} {escape_text(report)}.{verdict} "
+        "A $\\checkmark$ marks a step proved symbolically; a step checked only at sample points says so beside it.",
         "\\end{document}",
         "",
     ]
