@@ -1,8 +1,11 @@
 """Pictures with matplotlib (optional extra ``symnn[plot]``, imported only when a picture is asked for).
 
 Activation functions and their derivatives, the 7×5 digits, a trained neuron's
-weights as a 7×5 heat map, a network diagram labelled a_i^{[j]} and w_{ki}^{[j]},
-and a training curve. Each function writes a PNG atomically and returns its path.
+weights as a 7×5 heat map, a network diagram labelled a_i^{[j]}, w_{ki}^{[j]} and
+b_i^{[j]} (the layout of ``symnn.render.diagram``, shared with the TikZ and SVG
+pictures), and a training curve. Each ``draw_*`` function returns a matplotlib
+``Figure`` (made without pyplot, so a notebook's backend is left alone); each
+``*_figure`` function draws it, writes a PNG atomically and returns its path.
 """
 
 from __future__ import annotations
@@ -12,68 +15,105 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from sympy import Piecewise
+from sympy import Max, Piecewise, Rational, exp, log, tanh
 
 from symnn.app.files import write_bytes_atomic
-from symnn.core.activations import get
-from symnn.errors import FailureError, InvalidArgumentError, require
+from symnn.core.activations import LOSSES, Activation, get, z
 from symnn.core.network import Network
-from symnn.numeric.compile import elementwise, numpy_activation
 from symnn.core.printing import SymnnLatexPrinter
+from symnn.data.digits import COLUMNS, ROWS
+from symnn.errors import FailureError, InvalidArgumentError, require
+from symnn.numeric.compile import elementwise, numpy_activation
+from symnn.render.diagram import layout
 
 DPI = 120
 
 
-def _pyplot():
-    matplotlib = require("matplotlib", "plot", "pictures")
-    matplotlib.use("Agg")  # files only: no window, works without a display
-    import matplotlib.pyplot as plt
+def _figure(**options):
+    """A matplotlib Figure that belongs to no pyplot state (no window, no backend switch)."""
+    require("matplotlib", "plot", "pictures")
+    from matplotlib.figure import Figure
 
-    return plt
+    return Figure(**options)
 
 
-def _save(figure, path) -> Path:
+def _check_path(path) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".png":
         raise InvalidArgumentError(f"pictures are written as PNG: give a file name ending in .png, not {path.name!r}")
+    return path
+
+
+def to_png(figure) -> bytes:
+    """The figure as PNG bytes (for IPython.display.Image, or an HTML page)."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
-    _pyplot().close(figure)
+    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
+    return buffer.getvalue()
+
+
+def _save(figure, path) -> Path:
+    path = _check_path(path)
+    data = to_png(figure)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(path, buffer.getvalue())
+        write_bytes_atomic(path, data)
     except OSError as error:
         raise FailureError(f"cannot write {path}: {error.strerror}") from None
     return path
 
 
-def _math(expr) -> str:
-    return "$" + SymnnLatexPrinter().doprint(expr) + "$"
+def _minus(text: str) -> str:
+    return text.replace("-", "\N{MINUS SIGN}")
+
+
+def number(value: float, digits: int = 1) -> str:
+    """A value rounded for a label, with a real minus sign and never "−0.0" (what rounds to 0 prints as 0.0)."""
+    rounded = round(float(value), digits) + 0.0  # + 0.0 turns −0.0 into 0.0
+    return _minus(f"{rounded:.{digits}f}")
+
+
+# --- activation functions --------------------------------------------------------------
+
+# The lecture's way of writing each g it shows, keyed by the expression g(z) itself (mathtext)
+LECTURE_FORMULAS = {
+    z: r"$g(z) = z$",
+    1 / (1 + exp(-z)): r"$\sigma(z) = \dfrac{1}{1 + e^{-z}}$",
+    tanh(z): r"$\tanh(z) = \dfrac{e^{z} - e^{-z}}{e^{z} + e^{-z}}$",
+    Max(0, z): r"$\mathrm{ReLU}(z) = \max(z,\ 0)$",
+    log(1 + exp(z)): r"$\mathrm{softplus}(z) = \log(1 + e^{z})$",
+}
+
+
+def _piecewise_formula(expr) -> str | None:
+    """Leaky ReLU as max(z, cz) with its real slope c; a step as "1 if z ≥ θ else 0"; else None."""
+    if not isinstance(expr, Piecewise) or len(expr.args) != 2 or expr.args[1].cond != True:  # noqa: E712
+        return None
+    (first, condition), (second, _) = expr.args
+    if condition == (z >= 0) and first == z and second.is_Mul and (second / z).is_Rational:
+        slope = second / z
+        if 0 < slope < 1:
+            shown = f"{float(slope):g}" if Rational(slope).q in (1, 2, 4, 5, 10, 20, 25, 50, 100, 1000) else str(slope)
+            return rf"$g(z) = \max(z,\ {shown}z)$"
+    if getattr(condition, "lhs", None) == z and condition.rel_op == ">=" and (first, second) == (1, 0):
+        threshold = SymnnLatexPrinter().doprint(condition.rhs)
+        return rf"$g(z) = 1$ if $z \geq {threshold}$ else $0$"
+    return None
+
+
+def activation_formula(activation: Activation) -> str:
+    """The panel title's formula in the lecture's form (σ(z) = 1/(1 + e^{−z}), ReLU = max(z, 0), …)."""
+    known = LECTURE_FORMULAS.get(activation.expr) or _piecewise_formula(activation.expr)
+    if known is not None:
+        return known
+    if activation.expr.has(Piecewise):  # mathtext has no cases environment: one "value if condition" a piece
+        pieces = [f"${SymnnLatexPrinter().doprint(value)}$"
+                  + ("" if condition == True else f" if ${SymnnLatexPrinter().doprint(condition)}$")  # noqa: E712
+                  for value, condition in activation.expr.args]
+        return "$g(z) =$ " + ", else ".join(pieces)
+    return f"$g(z) = {SymnnLatexPrinter().doprint(activation.expr)}$"
 
 
 ACTIVATION_PANELS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step")
-
-
-def activations_figure(path, names: Sequence[str] = ACTIVATION_PANELS) -> Path:
-    """g(z) and g′(z) of each activation on one figure, as on the lecture's activation slides."""
-    plt = _pyplot()
-    z = np.linspace(-5, 5, 801)
-    figure, axes = plt.subplots(2, (len(names) + 1) // 2, figsize=(3.2 * ((len(names) + 1) // 2), 6), squeeze=False)
-    for axis, name in zip(axes.flat, names):
-        activation = get(name)
-        derivative = numpy_derivative(activation)
-        axis.plot(z, numpy_activation(activation)(z), label="g(z)", linewidth=2)
-        axis.plot(z, derivative(z), label="g′(z)", linestyle="--")
-        # matplotlib's mathtext has no cases environment: a piecewise g is titled by name alone
-        formula = "" if activation.expr.has(Piecewise) else f": $g(z) = {SymnnLatexPrinter().doprint(activation.expr)}$"
-        axis.set_title(name + formula, fontsize=8)
-        axis.axhline(0, color="grey", linewidth=0.5)
-        axis.axvline(0, color="grey", linewidth=0.5)
-        axis.legend(fontsize=7)
-    for axis in list(axes.flat)[len(names):]:
-        axis.set_visible(False)
-    figure.suptitle("Activation functions and their derivatives")
-    return _save(figure, path)
 
 
 def numpy_derivative(activation):
@@ -85,84 +125,202 @@ def numpy_derivative(activation):
     return lambda values: derivative(np.asarray(values, dtype=float))
 
 
-def digits_figure(path, images: np.ndarray, labels: Sequence | None = None, title: str = "") -> Path:
-    """7×5 binary images side by side, black ink on white."""
-    plt = _pyplot()
-    images = np.asarray(images).reshape(-1, 7, 5)
-    figure, axes = plt.subplots(1, len(images), figsize=(1.6 * len(images), 2.4), squeeze=False)
-    for number, (axis, picture) in enumerate(zip(axes.flat, images)):
+def draw_activations(names: Sequence[str] = ACTIVATION_PANELS):
+    """g(z) and g′(z) of each activation, one titled panel each, as on the lecture's activation slides."""
+    columns = min(4, len(names))
+    rows = -(-len(names) // columns)
+    figure = _figure(figsize=(3.3 * columns, 3.1 * rows), layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False)
+    z_values = np.linspace(-5, 5, 801)
+    for axis, name in zip(axes.flat, names):
+        activation = get(name)
+        axis.axhline(0, color="grey", linewidth=0.5)
+        axis.axvline(0, color="grey", linewidth=0.5)
+        axis.plot(z_values, numpy_activation(activation)(z_values), label="$g(z)$", linewidth=2)
+        axis.plot(z_values, numpy_derivative(activation)(z_values), label="$g'(z)$", linestyle="--")
+        axis.set_title(f"{name.replace('_', ' ')}\n{activation_formula(activation)}", fontsize=10)
+        axis.set_xlabel("$z$")
+        axis.set_ylabel("$g(z)$,  $g'(z)$")
+        axis.legend(fontsize=8, loc="upper left")
+        axis.grid(alpha=0.25)
+    for axis in list(axes.flat)[len(names):]:
+        axis.set_visible(False)
+    figure.suptitle("Activation functions $g(z)$ (solid) and their derivatives $g'(z)$ (dashed)")
+    return figure
+
+
+def activations_figure(path, names: Sequence[str] = ACTIVATION_PANELS) -> Path:
+    """``draw_activations`` written to ``path`` (PNG)."""
+    _check_path(path)
+    return _save(draw_activations(names), path)
+
+
+# --- digits and the digit neuron's weights ---------------------------------------------------
+
+def draw_digits(images: np.ndarray, labels: Sequence | None = None, title: str = ""):
+    """7×5 binary images side by side, black ink on white, rows and columns numbered as the 35-vector counts them."""
+    images = np.asarray(images).reshape(-1, ROWS, COLUMNS)
+    figure = _figure(figsize=(1.9 * len(images) + 0.6, 3.0), layout="constrained")
+    axes = figure.subplots(1, len(images), squeeze=False)
+    for number_, (axis, picture) in enumerate(zip(axes.flat, images)):
         axis.imshow(picture, cmap="Greys", vmin=0, vmax=1)
-        axis.set_xticks([])
-        axis.set_yticks([])
-        if labels is not None:
-            axis.set_title(f"digit {labels[number]}")
-    if title:
-        figure.suptitle(title)
-    return _save(figure, path)
+        axis.set_xticks(range(COLUMNS), [str(c + 1) for c in range(COLUMNS)], fontsize=7)
+        axis.set_yticks(range(ROWS), [str(r + 1) for r in range(ROWS)], fontsize=7)
+        axis.set_xlabel("column", fontsize=8)
+        if number_ == 0:
+            axis.set_ylabel("row", fontsize=8)
+        axis.set_title(f"digit {labels[number_]}" if labels is not None else f"image {number_ + 1}", fontsize=10)
+    figure.suptitle(title or "7×5 digit images")
+    return figure
 
 
-def weights_figure(path, weights: np.ndarray, title: str = "Weights of the digit neuron") -> Path:
-    """A neuron's 35 weights as the 7×5 picture they multiply, diverging colours centred on zero."""
-    plt = _pyplot()
-    picture = np.asarray(weights, dtype=float).reshape(7, 5)
+def digits_figure(path, images: np.ndarray, labels: Sequence | None = None, title: str = "") -> Path:
+    """``draw_digits`` written to ``path`` (PNG)."""
+    _check_path(path)
+    return _save(draw_digits(images, labels, title), path)
+
+
+def _text_colour(rgba) -> str:
+    """White on a dark cell, black on a light one (by the cell's relative luminance)."""
+    red, green, blue = rgba[:3]
+    return "white" if 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.5 else "black"
+
+
+# the flattening of symnn.data.digits: row by row, x_1..x_5 the top row
+PIXEL_NOTE = "input k = 5·(row − 1) + column: x₁…x₅ the top row, x₃₁…x₃₅ the bottom row"
+
+
+def draw_weights(weights: np.ndarray, title: str = "Weights of the digit neuron", bias: float | None = None):
+    """A neuron's 35 weights w_{k1}^{[1]} as the 7×5 picture they multiply, diverging colours centred on zero."""
+    picture = np.asarray(weights, dtype=float).reshape(ROWS, COLUMNS)
     limit = float(np.abs(picture).max()) or 1.0
-    figure, axis = plt.subplots(figsize=(3.4, 4.2))
+    figure = _figure(figsize=(4.6, 5.6), layout="constrained")
+    axis = figure.add_subplot()
     shown = axis.imshow(picture, cmap="RdBu_r", vmin=-limit, vmax=limit)
     for (row, column), value in np.ndenumerate(picture):
-        axis.text(column, row, f"{value:.1f}", ha="center", va="center", fontsize=7)
-    axis.set_xticks(range(5), [f"{c + 1}" for c in range(5)])
-    axis.set_yticks(range(7), [f"{r + 1}" for r in range(7)])
-    axis.set_title(title + "\n(red pushes towards 1, blue towards 0)", fontsize=9)
-    figure.colorbar(shown, ax=axis, shrink=0.8, label="$w_{k1}^{[1]}$")
-    return _save(figure, path)
+        axis.text(column, row, number(value), ha="center", va="center", fontsize=8,
+                  color=_text_colour(shown.cmap(shown.norm(value))))
+    axis.set_xticks(range(COLUMNS), [str(c + 1) for c in range(COLUMNS)])
+    axis.set_yticks(range(ROWS), [str(r + 1) for r in range(ROWS)])
+    axis.set_xlabel("column")
+    axis.set_ylabel("row (top to bottom)")
+    heading = title if bias is None else f"{title}\nbias $b_1^{{[1]}}$ = {number(bias, 2)}"
+    axis.set_title(heading, fontsize=10)
+    figure.colorbar(shown, ax=axis, shrink=0.85, label="weight $w_{k1}^{[1]}$  (red: towards 1, blue: towards 0)")
+    figure.supxlabel(PIXEL_NOTE, fontsize=8)
+    return figure
 
 
-def network_figure(path, network: Network, max_units: int = 8) -> Path:
-    """The network as circles a_i^{[j]} in columns, edges labelled w_{ki}^{[j]} (small networks)."""
-    plt = _pyplot()
-    if max(network.sizes) > max_units:
-        raise InvalidArgumentError(f"the diagram draws at most {max_units} units per layer; "
-                                   f"{network!r} has a layer of {max(network.sizes)}")
-    figure, axis = plt.subplots(figsize=(2.6 * len(network.sizes), 1.0 * max(network.sizes) + 1.5))
-    positions = {}
-    for j, size in enumerate(network.sizes):
-        for i in range(1, size + 1):
-            positions[j, i] = (j * 3.0, (size + 1) / 2 - i)
-    for layer in network.layers:
-        j = layer.index
-        for k in range(1, layer.n_in + 1):
-            for i in range(1, layer.n_out + 1):
-                (x0, y0), (x1, y1) = positions[j - 1, k], positions[j, i]
-                axis.plot([x0, x1], [y0, y1], color="grey", linewidth=0.8, zorder=1)
-                if layer.n_in * layer.n_out <= 6 or i == 1:  # label every edge, or only those into unit 1
-                    axis.text(x0 + 0.3 * (x1 - x0), y0 + 0.3 * (y1 - y0), _math(layer.weight(k, i)), fontsize=7,
-                              ha="center", va="center", backgroundcolor="white", zorder=2)
-    for (j, i), (x, y) in positions.items():
-        label = network.a(0, i) if j == 0 else network.layer(j).a_symbol(i)
-        axis.add_patch(plt.Circle((x, y), 0.42, facecolor="#dbe9f6" if j else "#f2f2f2", edgecolor="black", zorder=3))
-        axis.text(x, y, _math(label), ha="center", va="center", fontsize=9, zorder=4)
-    for j in range(len(network.sizes)):
-        caption = "input" if j == 0 else f"layer {j}: {network.layer(j).activation.name}"
-        axis.text(j * 3.0, (max(network.sizes) + 1) / 2 + 0.3, caption, ha="center", fontsize=9)
+def weights_figure(path, weights: np.ndarray, title: str = "Weights of the digit neuron",
+                   bias: float | None = None) -> Path:
+    """``draw_weights`` written to ``path`` (PNG)."""
+    _check_path(path)
+    return _save(draw_weights(weights, title, bias), path)
+
+
+# --- the network diagram ---------------------------------------------------------------------
+
+NETWORK_SCALE = 1.4  # the PNG is drawn at 1.4 : 1 of the layout's centimetres, fonts scaled alike
+
+
+def draw_network(network: Network):
+    """The network of ``symnn.render.diagram.layout``: circles a_i^{[j]} in columns, arrows labelled
+    w_{ki}^{[j]} on their own edges, and bias nodes 1 feeding each unit through b_i^{[j]}."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Circle, FancyArrowPatch
+
+    diagram = layout(network)
+    x0, y0, x1, y1 = diagram.bounds
+    # at 1 : 1 a label is 8 pt, as the layout's box sizes assume; everything is scaled alike
+    k = NETWORK_SCALE
+    figure = _figure(figsize=(k * (x1 - x0) / 2.54, k * (y1 - y0) / 2.54))
+    axis = figure.add_axes((0, 0, 1, 1))
+    axis.set_xlim(x0, x1)
+    axis.set_ylim(y0, y1)
     axis.set_aspect("equal")
     axis.axis("off")
-    return _save(figure, path)
+    for edge in diagram.edges:
+        axis.add_patch(FancyArrowPatch(edge.start, edge.end, arrowstyle="-|>", mutation_scale=9 * k, shrinkA=0, shrinkB=0,
+                                       color="0.3", linewidth=0.8 * k, linestyle="--" if edge.bias else "-", zorder=1))
+    for edge in diagram.edges:
+        if edge.label is not None:
+            axis.text(*edge.label, f"${edge.latex}$", fontsize=8 * k, color="black", ha="center", va="center", zorder=2,
+                      bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none"))
+    fills = {"input": "#f2f2f2", "unit": "#dbe9f6", "bias": "#fff6d5"}
+    for node in diagram.nodes:
+        axis.add_patch(Circle((node.x, node.y), node.radius, facecolor=fills[node.kind], edgecolor="black",
+                              linewidth=1.2 * k, zorder=3))
+        axis.text(node.x, node.y, f"${node.latex}$", ha="center", va="center", zorder=4,
+                  fontsize=(11 if node.kind != "bias" else 9) * k)
+        if node.name:
+            where = {"left": (node.x - node.radius - 0.08, node.y, "right", "center"),
+                     "right": (node.x + node.radius + 0.08, node.y, "left", "center"),
+                     "below": (node.x, node.y - node.radius - 0.05, "center", "top")}[node.name_side]
+            axis.text(where[0], where[1], node.name, ha=where[2], va=where[3], fontsize=7 * k, color="0.2", zorder=4,
+                      bbox=dict(boxstyle="square,pad=0.05", facecolor="white", edgecolor="none"))
+    for caption in diagram.captions:
+        axis.text(caption.x, caption.y, caption.text, ha="center", va="baseline", fontsize=10 * k)
+    bias = ", biases $b_i^{[j]}$" if network.has_bias else ", no biases"
+    axis.set_title(f"Network {'-'.join(map(str, network.sizes))}: units $a_i^{{[j]}}$, "
+                   f"weights $w_{{ki}}^{{[j]}}${bias}", fontsize=11 * k)
+    handles = [Line2D([], [], color="0.3", linewidth=0.8, label="weight $w_{ki}^{[j]}$: from unit k to unit i")]
+    if network.has_bias:
+        handles.append(Line2D([], [], color="0.3", linewidth=0.8, linestyle="--",
+                              label="bias $b_i^{[j]}$: from the node 1 to unit i"))
+    axis.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles), fontsize=8 * k,
+                frameon=False)
+    return figure
 
 
-def training_figure(path, history, title: str = "Training") -> Path:
-    """Loss (and accuracy, for a classifier) per epoch."""
-    plt = _pyplot()
+def network_figure(path, network: Network) -> Path:
+    """``draw_network`` written to ``path`` (PNG)."""
+    _check_path(path)
+    return _save(draw_network(network), path)
+
+
+# --- training -------------------------------------------------------------------------------------
+
+# What each loss of symnn.core.activations.LOSSES is, as the y axis names it (train records its mean over samples)
+LOSS_NAMES = {
+    "bce": "binary cross-entropy  −[y log a + (1 − y) log(1 − a)]",
+    "mse": "squared error  ½ Σ (a − y)²",
+}
+if set(LOSS_NAMES) != set(LOSSES):  # checked at import: a new loss needs its name here
+    raise RuntimeError(f"plots.LOSS_NAMES {sorted(LOSS_NAMES)} does not match LOSSES {sorted(LOSSES)}")
+
+
+def draw_training(history, title: str = "Training", loss: str | None = None):
+    """The mean loss per epoch (and the accuracy, for a classifier), the loss named on its axis.
+
+    ``loss`` is the name given to ``train``; when left out it is "bce" if the history
+    records an accuracy (train records one only for binary cross-entropy), else "mse".
+    """
     if not history:
         raise InvalidArgumentError("the training history is empty: nothing to plot")
+    accuracy = history[0].accuracy is not None
+    loss = loss if loss is not None else ("bce" if accuracy else "mse")
+    if loss not in LOSS_NAMES:
+        raise InvalidArgumentError(f"unknown loss {loss!r}; choose one of {', '.join(LOSS_NAMES)}")
     epochs = [record.epoch for record in history]
-    figure, axis = plt.subplots(figsize=(5, 3.2))
-    axis.plot(epochs, [record.loss for record in history], label="loss")
+    figure = _figure(figsize=(6.4, 3.8), layout="constrained")
+    axis = figure.add_subplot()
+    lines = axis.plot(epochs, [record.loss for record in history], color="tab:blue", label=f"loss ({loss})")
     axis.set_xlabel("epoch")
-    axis.set_ylabel("mean loss")
-    if history[0].accuracy is not None:
+    axis.set_ylabel(f"mean {LOSS_NAMES[loss].split('  ')[0]}\nover the training samples", fontsize=9)
+    axis.set_ylim(bottom=0)
+    axis.grid(alpha=0.25)
+    if accuracy:
         other = axis.twinx()
-        other.plot(epochs, [record.accuracy for record in history], color="tab:green", label="accuracy")
+        lines += other.plot(epochs, [record.accuracy for record in history], color="tab:green", linestyle="--",
+                            label="accuracy on the training set")
         other.set_ylabel("accuracy")
         other.set_ylim(0, 1.05)
-    axis.set_title(title)
-    return _save(figure, path)
+    axis.legend(handles=lines, loc="center right", fontsize=8)
+    axis.set_title(f"{title}\nloss per sample: {LOSS_NAMES[loss]}", fontsize=10)
+    return figure
+
+
+def training_figure(path, history, title: str = "Training", loss: str | None = None) -> Path:
+    """``draw_training`` written to ``path`` (PNG)."""
+    _check_path(path)
+    return _save(draw_training(history, title, loss), path)

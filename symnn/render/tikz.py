@@ -1,36 +1,57 @@
-"""A network diagram in TikZ for the LaTeX derivations: units a_i^{[j]} in columns, edges labelled w_{ki}^{[j]}."""
+"""A network diagram in TikZ for the LaTeX derivations, drawn from the one layout of ``symnn.render.diagram``.
+
+Units a_i^{[j]} in columns, arrows labelled w_{ki}^{[j]} (\\footnotesize, black on
+white) and, when the network has biases, a node 1 feeding each unit through b_i^{[j]}.
+"""
 
 from __future__ import annotations
 
-from symnn.errors import InvalidArgumentError
 from symnn.core.network import Network
-from symnn.core.printing import SymnnLatexPrinter
+from symnn.render.diagram import MAX_UNITS, layout  # noqa: F401 — MAX_UNITS is part of this module's interface
 
-MAX_UNITS = 8
+_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+                 "^": r"\textasciicircum{}", "_": r"\_", "~": r"\textasciitilde{}", "%": r"\%"}
+
+STYLES = ("x=1cm, y=1cm, >=stealth,"
+          " unit/.style={circle, draw, thick, minimum size=10mm, inner sep=0pt, fill=blue!8},"
+          " input/.style={unit, fill=gray!10},"
+          " bias/.style={circle, draw, minimum size=6.4mm, inner sep=0pt, fill=yellow!15, font=\\footnotesize},"
+          " edge/.style={->, black!70},"
+          " bias edge/.style={edge, densely dashed},"
+          " weight/.style={fill=white, inner sep=1pt, font=\\footnotesize, text=black},"
+          " caption/.style={font=\\small, anchor=base},"
+          " unit name/.style={font=\\scriptsize, text=black!80, inner sep=1pt}")
+
+
+def _text(text: str) -> str:
+    return "".join(_TEXT_ESCAPES.get(ch, ch) for ch in text)
+
+
+def _name_node(node) -> str:
+    if node.name_side == "left":
+        where = f"anchor=east] at ({node.x - node.radius - 0.05:.3f}, {node.y:.3f})"
+    elif node.name_side == "right":
+        where = f"anchor=west] at ({node.x + node.radius + 0.05:.3f}, {node.y:.3f})"
+    else:
+        where = f"anchor=north, fill=white] at ({node.x:.3f}, {node.y - node.radius - 0.04:.3f})"
+    return f"  \\node[unit name, {where} {{{_text(node.name)}}};"
 
 
 def network_tikz(network: Network) -> str:
-    """A ``tikzpicture`` of a small network (at most 8 units a layer); edges into unit 1 are labelled."""
-    if max(network.sizes) > MAX_UNITS:
-        raise InvalidArgumentError(f"the diagram draws at most {MAX_UNITS} units per layer; {network!r} has more")
-    printer = SymnnLatexPrinter()
-    lines = ["\\begin{tikzpicture}[x=3.2cm, y=1.25cm, unit/.style={circle, draw, minimum size=10mm, inner sep=0pt},"
-             " weight/.style={fill=white, inner sep=1pt, font=\\scriptsize}]"]
-    top = max(network.sizes)
-    for j, size in enumerate(network.sizes):
-        caption = "input" if j == 0 else f"layer {j}: {network.layer(j).activation.name.replace('_', ' ')}"
-        lines.append(f"  \\node[font=\\small] at ({j}, {(top + 1) / 2 + 0.2:.2f}) {{{caption}}};")
-        for i in range(1, size + 1):
-            symbol = network.a(0, i) if j == 0 else network.layer(j).a_symbol(i)
-            lines.append(f"  \\node[unit] (n{j}-{i}) at ({j}, {(size + 1) / 2 - i:.2f}) {{${printer.doprint(symbol)}$}};")
-    for layer in network.layers:
-        j = layer.index
-        label_all = layer.n_in * layer.n_out <= 6
-        for k in range(1, layer.n_in + 1):
-            for i in range(1, layer.n_out + 1):
-                label = ""
-                if label_all or i == 1:
-                    label = f" node[weight, pos=0.3] {{${printer.doprint(layer.weight(k, i))}$}}"
-                lines.append(f"  \\draw[->, gray] (n{j - 1}-{k}) --{label} (n{j}-{i});")
+    """A ``tikzpicture`` of a small network (at most 8 units a layer), every edge labelled on itself."""
+    diagram = layout(network)
+    lines = [f"\\begin{{tikzpicture}}[{STYLES}]"]
+    for caption in diagram.captions:
+        lines.append(f"  \\node[caption] at ({caption.x:.3f}, {caption.y:.3f}) {{{_text(caption.text)}}};")
+    for node in diagram.nodes:
+        lines.append(f"  \\node[{node.kind}] ({node.key}) at ({node.x:.3f}, {node.y:.3f}) {{${node.latex}$}};")
+        if node.name:
+            lines.append(_name_node(node))
+    # all arrows first, then all labels, so no arrow is drawn over another edge's label
+    for edge in diagram.edges:
+        lines.append(f"  \\draw[{'bias edge' if edge.bias else 'edge'}] ({edge.source}) -- ({edge.target});")
+    for edge in diagram.edges:
+        if edge.pos is not None:
+            lines.append(f"  \\path ({edge.source}) -- node[weight, pos={edge.pos:g}] {{${edge.latex}$}} ({edge.target});")
     lines.append("\\end{tikzpicture}")
     return "\n".join(lines)
