@@ -1,0 +1,369 @@
+"""MathML for the lecture's math: SymPy's presentation printer taught w_{ki}^{[j]}, W^{[2]T}, σ(z) and real minus signs.
+
+It extends ``MathMLPresentationPrinter`` the way ``SymnnLatexPrinter`` extends
+``LatexPrinter``: one ``_print_<Class>`` method per notation class, the same
+index rules as notation.py (``w_{21}^{[1]}``, ``w_{12,3}^{[1]}``, ``x_{price}``,
+``w'_1``), and parts printed with ``self._print``. ``terms`` splits a long sum
+into its printed terms, so a page can break a line between terms and only there.
+"""
+
+from __future__ import annotations
+
+from sympy import (Add, Basic, Derivative, Integer, MatAdd, MatrixBase, Mul, Number, Piecewise, S, Subs, Sum,
+                   UnevaluatedExpr, exp, preorder_traversal)
+from sympy.printing.mathml import MathMLPresentationPrinter
+from sympy.printing.precedence import PRECEDENCE, precedence_traditional
+from sympy.simplify import fraction
+
+from symnn.config import check_names
+from symnn.core.activations import AppliedActivation
+from symnn.core.notation import ActivationAt, BiasAt, InputAt, NotationMatrix, NotationSymbol, WeightAt
+from symnn.core.printing import _block_term_rank, check_printable
+from symnn.errors import InvalidArgumentError
+
+MINUS = "\u2212"
+PRIME = "\u2032"
+# minidom's text nodes here are written raw (SymPy's printer relies on that for entities), so text is escaped once.
+_RELATION = {"Equality": "=", "Unequality": "\u2260", "GreaterThan": "\u2265", "LessThan": "\u2264",
+             "StrictGreaterThan": "&gt;", "StrictLessThan": "&lt;"}
+_ROLE_LETTER = {"w": ("w", False), "wp": ("w", True), "b": ("b", False), "bp": ("b", True),
+                "x": ("x", False), "a": ("a", False), "z": ("z", False)}
+
+
+class SymnnMathMLPrinter(MathMLPresentationPrinter):
+    """SymPy's presentation MathML with the lecture's notation; parts of an expression are printed by ``_print``."""
+
+    def __init__(self, settings=None):
+        check_names(settings or {}, self._default_settings, "MathML printer option")
+        super().__init__(settings)
+
+    # --- small builders -----------------------------------------------------------
+    def _element(self, tag: str, *children, text: str | None = None, **attributes):
+        node = self.dom.createElement(tag)
+        for name, value in attributes.items():
+            node.setAttribute(name.rstrip("_"), value)
+        if text is not None:
+            node.appendChild(self.dom.createTextNode(text))
+        for child in children:
+            node.appendChild(child)
+        return node
+
+    def _mo(self, text: str, **attributes):
+        return self._element("mo", text=text, **attributes)
+
+    def _row(self, *children):
+        return self._element("mrow", *children)
+
+    def _index(self, value):
+        """One printed index: a digit string is <mn>, a label <mi>, anything else printed by SymPy."""
+        if isinstance(value, (int, Integer)):
+            return self._element("mn", text=str(value))
+        if isinstance(value, str):
+            return self._element("mn" if value.isdigit() else "mi", text=value)
+        if getattr(value, "is_Symbol", False):
+            return self._element("mi", text=value.name)
+        return self._print(value)
+
+    def _scripted(self, base, sub, sup):
+        if sub is not None and sup is not None:
+            return self._element("msubsup", base, sub, sup)
+        if sub is not None:
+            return self._element("msub", base, sub)
+        if sup is not None:
+            return self._element("msup", base, sup)
+        return base
+
+    def _layer(self, layer, extra=None):
+        """The layer superscript ``[j]`` (``[2]T`` for a transpose)."""
+        parts = [self._mo("[", stretchy="false"), self._index(layer), self._mo("]", stretchy="false")]
+        return self._row(*parts, *([extra] if extra is not None else []))
+
+    def notation(self, role: str, indices: list, layer, name: str | None):
+        """A notation symbol from its parts, by notation.py's rules: no comma while every index is one character."""
+        letter, primed = _ROLE_LETTER[role]
+        base = self._element("mi", text=letter)
+        if primed:  # w'_k: the prime beside the letter, where a browser draws it at a readable size
+            base = self._row(base, self._mo(PRIME, lspace="0", rspace="0"))
+        if name is not None:
+            sub = self._element("mtext", text=name)
+        elif indices:
+            single = all(len(str(i)) == 1 for i in indices)
+            parts = []
+            for number, index in enumerate(indices):
+                if number and not single:
+                    parts.append(self._mo(",", separator="true"))
+                parts.append(self._index(index))
+            sub = parts[0] if len(parts) == 1 else self._row(*parts)
+        else:
+            sub = None
+        sup = self._layer(layer) if layer is not None else None
+        return self._scripted(base, sub, sup)
+
+    # --- the lecture's objects ------------------------------------------------------
+    def _print_NotationSymbol(self, sym: NotationSymbol):
+        info = sym.info
+        return self.notation(info.role, list(info.indices), info.layer, info.name)
+
+    def _print_WeightAt(self, term: WeightAt | BiasAt | ActivationAt | InputAt):
+        """A Σ-form head: its indices may be summation variables (w_{k1}^{[j]} under Σ_k)."""
+        args = list(term.args)
+        indices, layer = (args[:-1], args[-1]) if term.has_layer else (args, None)
+        return self.notation(term.role, indices, layer, None)
+
+    _print_BiasAt = _print_ActivationAt = _print_InputAt = _print_WeightAt
+
+    def _matrix_letter(self, matrix: NotationMatrix):
+        letter = matrix.letter
+        base = self._element("mi", text=letter.rstrip("'"))
+        return self._row(base, self._mo(PRIME, lspace="0", rspace="0")) if letter.endswith("'") else base
+
+    def _print_NotationMatrix(self, matrix: NotationMatrix):
+        base = self._matrix_letter(matrix)
+        return self._element("msup", base, self._layer(matrix.layer)) if matrix.layer else base
+
+    def _print_Transpose(self, expr):
+        arg, t = expr.arg, self._element("mi", text="T")
+        if isinstance(arg, NotationMatrix):
+            if arg.layer:  # W^{[2]T}, as the lecture writes it
+                return self._element("msup", self._matrix_letter(arg), self._layer(arg.layer, t))
+            return self._element("msup", self._matrix_letter(arg), t)
+        return self._element("msup", self._parens(self._print(arg), _tall(arg)), t)
+
+    def _print_OneMatrix(self, expr):
+        return self._element("mn", text="1", style="font-weight: bold")
+
+    def _print_MatAdd(self, expr):
+        # the lecture's order, as in the LaTeX: W^{[2]T} a^{[1]} + b^{[2]}
+        return self._row(*self._term_nodes(sorted(expr.args, key=_block_term_rank)))
+
+    def _print_Function(self, expr):
+        # SymPy dispatches a Function subclass by its own name only (g_sigmoid), so σ(z) is caught here
+        if isinstance(expr, AppliedActivation):
+            name = expr.activation.pretty_name
+        else:
+            name = "ln" if self._settings["ln_notation"] and type(expr).__name__ == "log" else self.mathml_tag(expr)
+        arguments = []
+        for number, arg in enumerate(expr.args):
+            arguments += ([self._mo(",")] if number else []) + [self._print(arg)]
+        tall = any(_tall(arg) for arg in expr.args)
+        return self._row(self._element("mi", text=name), self._mo("\u2061"), self._parens(self._row(*arguments), tall))
+
+    def _print_Max(self, expr):
+        # max(z, 0) as the lecture writes it: the variable first, the constants after
+        arguments = sorted(expr.args, key=lambda arg: arg.is_number)
+        nodes = []
+        for number, arg in enumerate(arguments):
+            nodes += ([self._mo(",")] if number else []) + [self._print(arg)]
+        name = self._element("mi", text=type(expr).__name__.lower())
+        return self._row(name, self._mo("\u2061"), self._parens(self._row(*nodes), any(map(_tall, arguments))))
+
+    _print_Min = _print_Max
+
+    def _print_Derivative(self, expr):
+        # d/dz σ(z), with TeX's italic d (SymPy's MathML writes the double-struck ⅆ)
+        letter = "\u2202" if len(expr.variables) > 1 or len(expr.expr.free_symbols) > 1 else "d"
+        below, order = [], 0
+        for variable, count in expr.variable_count:
+            order += count
+            d_var = self._row(self._element("mi", text=letter), self._print(variable))
+            below.append(d_var if count == 1 else self._element("msup", d_var, self._print(count)))
+        above = self._element("mi", text=letter)
+        if order > 1:
+            above = self._element("msup", above, self._print(order))
+        return self._row(self._element("mfrac", above, self._row(*below)), self._print(expr.expr))
+
+    def _parens(self, node, stretchy: bool = False):
+        # TeX's (…) keep their size; only a tall argument (a fraction, a Σ) gets parentheses that grow with it
+        size = {} if stretchy else {"stretchy": "false"}
+        return self._row(self._mo("(", **size), node, self._mo(")", **size))
+
+    def parenthesize(self, item, level, strict=False):
+        precedence = precedence_traditional(item)
+        if precedence < level or (not strict and precedence <= level):
+            node = self._print(item)
+            # a fraction is grouped by its bar: ½ · 1 and (1/(1 + e^{−z})) · … need no parentheses
+            return node if node.tagName == "mfrac" else self._parens(node, _tall(item))
+        return self._print(item)
+
+    def _print_Sum(self, expr):
+        # Σ_k w_{k1} a_k, the summand in parentheses only when it is itself a sum (as in the LaTeX)
+        body = expr.function
+        node = self._parens(self._print(body), True) if isinstance(body, (Add, MatAdd)) else self._print(body)
+        for variable, low, high in reversed(expr.limits):
+            below = self._row(self._print(variable), self._mo("="), self._print(low))
+            sigma = self._element("munderover", self._mo("\u2211"), below, self._print(high))
+            node = self._row(sigma, node)
+        return node
+
+    # --- SymPy heads printed as the lecture (and the LaTeX) does ----------------------
+    def _print_Exp1(self, expr):
+        return self._element("mi", text="e")
+
+    def _print_exp(self, expr):
+        return self._element("msup", self._print_Exp1(None), self._print(expr.args[0]))
+
+    def mathml_tag(self, e):
+        return "d" if type(e).__name__ == "Derivative" else super().mathml_tag(e)
+
+    def _print_UnevaluatedExpr(self, expr):
+        return self._print(expr.args[0])
+
+    def _print_Relational(self, expr):
+        relation = _RELATION.get(type(expr).__name__, expr.rel_op)
+        return self._row(self._print(expr.lhs), self._mo(relation), self._print(expr.rhs))
+
+    def _print_Subs(self, expr):
+        # (d/dz σ(z))|_{z=0}
+        body = self._row(self._print(expr.expr), self._mo("|", stretchy="true"))
+        points = []
+        for number, (variable, value) in enumerate(zip(expr.variables, expr.point)):
+            if number:
+                points.append(self._mo(","))
+            points += [self._print(variable), self._mo("="), self._print(value)]
+        return self._element("msub", body, self._row(*points))
+
+    def _print_Piecewise(self, expr):
+        rows = []
+        for value, condition in expr.args:
+            when = (self._element("mtext", text="otherwise") if condition == S.true
+                    else self._row(self._element("mtext", text="if\u00a0"), self._print(condition)))
+            cells = [self._element("mtd", node, style="text-align: left; padding-right: 1em")
+                     for node in (self._print(value), when)]
+            rows.append(self._element("mtr", *cells))
+        table = self._element("mtable", *rows)
+        return self._row(self._mo("{", stretchy="true"), table)
+
+    # --- numbers and signs: a real minus sign, U+2212 -----------------------------------
+    def _negated(self, node):
+        return self._row(self._mo(MINUS), node)
+
+    def _print_Integer(self, e):
+        return self._negated(self._print(-e)) if e < 0 else self._element("mn", text=str(e))
+
+    def _print_int(self, p):
+        return self._print_Integer(Integer(p))
+
+    def _print_Rational(self, e):
+        if e < 0:
+            return self._negated(self._print(-e))
+        return super()._print_Rational(e)
+
+    def _print_Float(self, expr):
+        return self._negated(self._print(-expr)) if expr < 0 else super()._print_Float(expr)
+
+    def _print_NegativeInfinity(self, e):
+        return self._negated(self._print_Infinity(e))
+
+    def _print_MatMul(self, expr):
+        if expr.could_extract_minus_sign():
+            return self._negated(super()._print_MatMul(-expr))
+        return super()._print_MatMul(expr)
+
+    def _print_Mul(self, expr):
+        if expr.could_extract_minus_sign():
+            return self._negated(self._print(-expr))
+        numerator, denominator = fraction(expr, exact=True)
+        if denominator is not S.One and not expr.has(UnevaluatedExpr):
+            return self._element("mfrac", self._print(numerator), self._print(denominator))
+        factors = list(expr.args) if self.order in ("old", "none") else expr.as_ordered_factors()
+        nodes = []
+        for number, factor in enumerate(factors):
+            node = self.parenthesize(factor, PRECEDENCE["Mul"])
+            if number:
+                # two numbers side by side need a visible product: 1/2 · 1, as in the LaTeX
+                nodes.append(self._mo("\u00b7" if _starts_with_number(factor) else self.mathml_tag(expr)))
+                if node.tagName == "mfrac" and nodes[-2].tagName == "mfrac":
+                    nodes.append(self._element("mspace", width="0.1667em"))
+            nodes.append(node)
+        return self._row(*nodes)
+
+    def _print_Add(self, expr, order=None):
+        return self._row(*self._term_nodes(self.ordered_terms(expr, order)))
+
+    def ordered_terms(self, expr, order=None) -> list:
+        """The terms of a sum in print order; a constant before e^t, so σ reads 1/(1 + e^{−z}) as in the lecture."""
+        terms = list(self._as_ordered_terms(expr, order=order))
+        if self.order != "none" and len(terms) == 2 and isinstance(terms[1], Number) and terms[1] > 0 \
+                and isinstance(terms[0], exp):
+            terms.reverse()
+        return terms
+
+    def _term_nodes(self, terms: list) -> list:
+        nodes = [self._print(terms[0])]
+        for term in terms[1:]:
+            nodes += self.signed_term(term)
+        return nodes
+
+    def signed_term(self, term) -> list:
+        """``+ term`` or ``− (−term)``: the operator and the term printed after it."""
+        if term.could_extract_minus_sign():
+            return [self._mo(MINUS, form="infix"), self._print(-term)]
+        return [self._mo("+", form="infix"), self._print(term)]
+
+    # --- public: whole expressions and the pieces a line may break between ---------
+    def to_string(self, node) -> str:
+        return node.toxml().encode("ascii", "xmlcharrefreplace").decode()
+
+    def terms(self, expr) -> list[str]:
+        """The MathML of each term of a top-level sum (the later ones with their + or −), or the whole expression."""
+        check_printable(expr)
+        if isinstance(expr, MatAdd):
+            terms = sorted(expr.args, key=_block_term_rank)
+        elif isinstance(expr, Add):
+            terms = self.ordered_terms(expr)
+        else:
+            return [self.doprint(expr)]
+        pieces = [self.doprint(terms[0])]
+        for term in terms[1:]:
+            pieces.append("".join(self.to_string(node) for node in self.signed_term(term)))
+        return pieces
+
+
+def _tall(expr) -> bool:
+    """Whether an expression prints taller than a line of text: a fraction, a Σ, a derivative, a matrix, cases."""
+    if not isinstance(expr, Basic):
+        return False
+    if isinstance(expr, MatrixBase) or expr.has(Sum, Derivative, Piecewise, Subs):
+        return True
+    return any((node.is_Rational and not node.is_Integer) or (node.is_Pow and node.exp.is_negative)
+               for node in preorder_traversal(expr) if isinstance(node, Basic))
+
+
+def _starts_with_number(factor) -> bool:
+    while isinstance(factor, UnevaluatedExpr):
+        factor = factor.args[0]
+    if isinstance(factor, Mul) and factor.args:
+        return _starts_with_number(factor.args[0])
+    return isinstance(factor, Number) or (getattr(factor, "is_Pow", False) and isinstance(factor.base, Number))
+
+
+def mathml_printer(**options) -> SymnnMathMLPrinter:
+    """The MathML printer with SymPy's settings, each name and value checked (a SymnnError, not SymPy's)."""
+    try:
+        return SymnnMathMLPrinter(options)
+    except (ValueError, TypeError, AttributeError, KeyError) as error:
+        if isinstance(error, InvalidArgumentError):
+            raise
+        raise InvalidArgumentError(f"MathML printer options {options!r} are not usable: {error}") from None
+
+
+def mathml(expr, display: str = "inline", **options) -> str:
+    """A ``<math>`` element for one expression (``display="block"`` for a display equation).
+
+    >>> from symnn.core import notation
+    >>> print(mathml(notation.w(2, 1, 1)))  # doctest: +NORMALIZE_WHITESPACE
+    <math xmlns="http://www.w3.org/1998/Math/MathML"><msubsup><mi>w</mi><mrow><mn>2</mn><mn>1</mn></mrow><mrow><mo
+    stretchy="false">[</mo><mn>1</mn><mo stretchy="false">]</mo></mrow></msubsup></math>
+    """
+    if not isinstance(expr, (Basic, int, float)):
+        raise InvalidArgumentError(f"mathml() prints SymPy expressions, not {type(expr).__name__}")
+    check_printable(expr)
+    return math_element(mathml_printer(**options).doprint(expr), display)
+
+
+def math_element(content: str, display: str = "inline") -> str:
+    """Wrap MathML content in a ``<math>`` element."""
+    if display not in ("inline", "block"):
+        raise InvalidArgumentError(f"display must be 'inline' or 'block', not {display!r}")
+    block = ' display="block"' if display == "block" else ""
+    return f'<math xmlns="http://www.w3.org/1998/Math/MathML"{block}>{content}</math>'
