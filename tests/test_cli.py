@@ -138,9 +138,9 @@ def test_large_network_prints_block_form(cli):
     assert result.returncode == 0, result.stderr
     assert "(101770 parameters: showing the block form, one line per layer)" in result.stdout  # 784·128+128+128·10+10
     lines = result.stdout.splitlines()
-    # z^{[1]} = W^{[1]T} x + b^{[1]} with the T raised onto the line above; a^{[j]} = σ(z^{[j]})
-    assert "z⁽¹⁾ = W⁽¹⁾ ⋅x + b⁽¹⁾" in lines and "a⁽¹⁾ = σ(z⁽¹⁾)" in lines
-    assert "z⁽²⁾ = W⁽²⁾ ⋅a⁽¹⁾ + b⁽²⁾" in lines and "a⁽²⁾ = σ(z⁽²⁾)" in lines
+    # z^{[1]} = W^{[1]T} x + b^{[1]} on one line, the T a superscript as in the LaTeX; a^{[j]} = σ(z^{[j]})
+    assert "z⁽¹⁾ = W⁽¹⁾ᵀ⋅x + b⁽¹⁾" in lines and "a⁽¹⁾ = σ(z⁽¹⁾)" in lines
+    assert "z⁽²⁾ = W⁽²⁾ᵀ⋅a⁽¹⁾ + b⁽²⁾" in lines and "a⁽²⁾ = σ(z⁽²⁾)" in lines
     assert "w₁₁" not in result.stdout  # not unit by unit
 
 

@@ -5,18 +5,30 @@ rules SymPy lacks (``W^{[2]T}`` rather than ``(W^{[2]})^T``, block terms in the
 lecture's order) and the one protocol by which symnn's objects show themselves:
 a ``Shows`` object lists its equations as (lhs, rhs) pairs, and the same pairs
 become a LaTeX ``aligned`` block, Unicode lines, and its Jupyter display.
+
+In the terminal (``pretty``) a symbol is written all in sub- and superscripts
+(``wⱼ₁⁽²⁾``) or, when one of its indices has no Unicode script, all plain
+(``w_q1^(2)``); a Σ takes one line (``Σₖ₌₁³ wₖ₁⁽¹⁾⋅xₖ``); and a long equation is
+broken between the terms of a sum, never inside a symbol, product or fraction,
+at the terminal width (``COLUMNS``, else the terminal's, else 80), its
+continuation lines starting just after the ``= ``.
 """
 
 from __future__ import annotations
 
-from sympy import Basic, Eq, MatrixBase
+import os
+import shutil
+from dataclasses import dataclass
+
+from sympy import Add, Basic, Eq, MatAdd, MatrixBase, Mul, S, sympify
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
-from sympy.printing.pretty.stringpict import prettyForm
+from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from symnn.core import guards
-from symnn.core.notation import NotationMatrix
+from symnn.core.notation import (ActivationAt, BiasAt, InputAt, NotationMatrix, NotationSymbol, WeightAt,
+                                 format_parts)
 from symnn.errors import InvalidArgumentError
 from symnn.config import check_names, current
 
@@ -70,14 +82,279 @@ def latex_printer(**options) -> SymnnLatexPrinter:
         raise InvalidArgumentError(f"LaTeX printer options {options!r} are not usable: {error}") from None
 
 
+# Unicode's sub- and superscripts (more than SymPy's tables, which lack ⱼ and ʲ, the lecture's j)
+SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
+SUPERSCRIPTS = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+                        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ"))
+_INDEXED_TERMS = (WeightAt, BiasAt, ActivationAt, InputAt)
+
+
+def script(text: str, table: dict) -> str | None:
+    """``text`` in sub- or superscripts (``table``), or None when a character has none."""
+    out = [table.get(char) for char in text]
+    return None if None in out else "".join(out)
+
+
+def unicode_name(role: str, indices: list[str], layer) -> str:
+    """One symbol in one style: ``wᵢ₁⁽¹⁾``, ``z₁⁽ʲ⁾``; an index without a Unicode subscript makes all the
+    indices plain (``w_q1``), a layer without superscripts a plain ``^(q)``."""
+    letter = format_parts(role, [], None, None, "str")
+    separator = "" if all(len(i) == 1 for i in indices) else ","
+    text = letter
+    if indices:
+        scripted = [script(i, SUBSCRIPTS) for i in indices]
+        text += separator.join(scripted) if None not in scripted else "_" + separator.join(indices)
+    if layer is not None:
+        text += script(f"({layer})", SUPERSCRIPTS) or f"^({layer})"
+    return text
+
+
+class SymnnPrettyPrinter(PrettyPrinter):
+    """SymPy's Unicode printer with one subscript style, one-line Σ and transposes (``W⁽²⁾ᵀ``)."""
+
+    def _print(self, expr, **kwargs):
+        # the notation's own _pretty would win over a _print_<Class> method, so they are caught first
+        if isinstance(expr, NotationSymbol) and expr.info.name is None:
+            return prettyForm(unicode_name(expr.info.role, [str(i) for i in expr.info.indices], expr.info.layer))
+        if isinstance(expr, _INDEXED_TERMS):
+            indices, layer = expr._parts()
+            return prettyForm(unicode_name(expr.role, indices, layer))
+        if isinstance(expr, NotationMatrix) and expr.layer:
+            return prettyForm(expr.letter + (script(f"({expr.layer})", SUPERSCRIPTS) or f"^({expr.layer})"))
+        return super()._print(expr, **kwargs)
+
+    def _print_Sum(self, expr):
+        """Σₖ₌₁³ wₖ₁⁽¹⁾⋅xₖ on one line; a sum as summand in parentheses, a Σ in a product too (binding ADD)."""
+        body = expr.function
+        form = self._print(body)
+        if body.is_Add:
+            form = prettyForm(*form.parens())
+        for var, lower, upper in expr.limits:
+            head = _sum_head(str(var), self.doprint(lower), self.doprint(upper))
+            form = prettyForm(*form.left(head + " "))
+        form.binding = prettyForm.ADD
+        return form
+
+    def _print_Transpose(self, expr):
+        arg = self._print(expr.arg)
+        if arg.height() > 1:
+            return super()._print_Transpose(expr)
+        if not isinstance(expr.arg, NotationMatrix):
+            arg = prettyForm(*arg.parens())
+        return prettyForm(*arg.right("ᵀ"))
+
+
+def _sum_head(var: str, lower: str, upper: str) -> str:
+    sub, sup = script(f"{var}={lower}", SUBSCRIPTS), script(upper, SUPERSCRIPTS)
+    if sub is None or sup is None or "\n" in lower + upper:
+        return f"Σ[{var}={lower}..{upper}]".replace("\n", " ")
+    return "Σ" + sub + sup
+
+
 def pretty_printer(**options) -> PrettyPrinter:
-    """SymPy's Unicode printer without line wrapping (symnn lays out long lines itself)."""
+    """symnn's Unicode printer without SymPy's line wrapping (symnn breaks long lines itself, between terms)."""
     check_names(options, PrettyPrinter._default_settings, "pretty printer option")
     # SymPy decides at import, from the terminal's encoding, whether a few symbols (the 1 of a
     # OneMatrix, …) may be Unicode; symnn always writes Unicode (the command line replaces what
     # an ASCII terminal cannot show), so the switch is set here too.
     pretty_use_unicode(True)
-    return PrettyPrinter({"use_unicode": True, "wrap_line": False, **options})
+    return SymnnPrettyPrinter({"use_unicode": True, **options, "wrap_line": False})
+
+
+def terminal_width(printer: PrettyPrinter | None = None) -> int:
+    """Columns to fit: the printer's num_columns, else ``COLUMNS``, else the terminal's, else 80."""
+    given = printer._settings.get("num_columns") if printer is not None else None
+    if given:
+        return max(int(given), 20)
+    text = os.environ.get("COLUMNS", "").strip()
+    if text.isdigit() and int(text) > 0:
+        return max(int(text), 20)
+    return max(shutil.get_terminal_size((80, 24)).columns, 20)
+
+
+# --- breaking long lines between terms ----------------------------------------------
+# A line is laid out from items: an Atom is a picture that is never cut (a symbol, a product, a
+# fraction); a Break is a place between two terms of a sum where a new line may start, at the
+# column where the sum began; a Group is a term that is kept whole when it fits and otherwise
+# opened (a product or σ(…) whose sum is broken inside plain parentheses).
+
+@dataclass
+class _Atom:
+    form: prettyForm
+
+
+@dataclass
+class _Break:
+    pass
+
+
+@dataclass
+class _Group:
+    whole: prettyForm
+    parts: list  # items: Atoms, and one _Nest of the inner sum
+
+
+@dataclass
+class _Nest:
+    items: list
+
+
+def _width(item) -> int:
+    if isinstance(item, _Atom):
+        return item.form.width()
+    if isinstance(item, _Group):
+        return item.whole.width()
+    if isinstance(item, _Nest):
+        return sum(_width(i) for i in item.items)
+    return 1  # a Break not taken is one space
+
+
+class _Layout:
+    def __init__(self, width: int):
+        self.width, self.lines, self.col = width, [[]], 0
+
+    def put(self, form: prettyForm) -> None:
+        self.lines[-1].append(form)
+        self.col += form.width()
+
+    def newline(self, indent: int) -> None:
+        self.lines.append([prettyForm(" " * indent)] if indent else [])
+        self.col = indent
+
+    def place(self, items: list, indent: int, reserve: int = 0) -> None:
+        """Greedy: a term goes on the line if it fits with what must follow it, else on a new line."""
+        for number, item in enumerate(items):
+            rest = items[number + 1:]
+            tail = _segment(rest) + (reserve if not any(isinstance(i, _Break) for i in rest) else 0)
+            if isinstance(item, _Break):
+                if self.col + 1 + tail > self.width and self.col > indent:  # 1: the space not taken
+                    self.newline(indent)
+                else:
+                    self.put(prettyForm(" "))
+            elif isinstance(item, _Atom):
+                self.put(item.form)
+            elif isinstance(item, _Nest):
+                self.place(item.items, self.col, tail)
+            elif self.col + item.whole.width() + tail <= self.width or not item.parts:
+                self.put(item.whole)
+            else:
+                self.place(item.parts, indent, tail)
+
+    def render(self) -> str:
+        rows = []
+        for line in self.lines:
+            picture = prettyForm(*stringPict.next(*line)) if line else prettyForm("")
+            rows.extend(row.rstrip() for row in picture.render(wrap_line=False).split("\n"))
+        return "\n".join(rows)
+
+
+def _segment(items: list) -> int:
+    """Width of the items up to the next Break (what must stay on the line after the current item)."""
+    total = 0
+    for item in items:
+        if isinstance(item, _Break):
+            break
+        total += _width(item)
+    return total
+
+
+def _terms(expr, printer: PrettyPrinter) -> list[tuple[str, object]]:
+    """The terms of a sum in printed order, each with its sign: [("", t₁), ("+", t₂), ("-", t₃), …]."""
+    if isinstance(expr, MatAdd):
+        ordered = list(expr.args)
+    else:
+        ordered = printer._as_ordered_terms(expr, order=printer._settings.get("order"))
+    out = []
+    for number, term in enumerate(ordered):
+        negative = term.could_extract_minus_sign() if not isinstance(expr, MatAdd) else \
+            S(term.as_coeff_mmul()[0]).could_extract_minus_sign()
+        if negative and (term.is_Mul or term.is_Number or isinstance(expr, MatAdd)):
+            out.append(("-", -term))
+        else:
+            out.append(("" if number == 0 else "+", term))
+    return out
+
+
+def _items(expr, printer: PrettyPrinter) -> list:
+    """The layout items of ``expr``: a sum becomes its terms with Breaks between them."""
+    if isinstance(expr, (Add, MatAdd)) and len(expr.args) > 1:
+        items = []
+        for number, (sign, term) in enumerate(_terms(expr, printer)):
+            if number:
+                items.append(_Break())
+            item = _term(term, printer)
+            if sign:
+                # SymPy's spacing: -1 + x, - 2/3 + x (a tall first term), x - 1
+                tight = number == 0 and (item.form if isinstance(item, _Atom) else item.whole).height() == 1
+                items.append(_Atom(prettyForm(sign if tight else sign + " ")))
+            items.append(item)
+        return items
+    return [_term(expr, printer)]
+
+
+def _term(expr, printer: PrettyPrinter):
+    """One term: a Group that can open where it holds a sum (w⋅(…), σ(…)), else an Atom."""
+    whole = printer._print(expr)
+    if isinstance(expr, Mul) and expr.as_numer_denom()[1] == 1 and any(_opens(f) for f in expr.args):
+        factors = expr.as_ordered_factors()
+        parts = []
+        if factors[0] == -1:
+            parts.append(_Atom(prettyForm("-")))
+            factors = factors[1:]
+        for number, factor in enumerate(factors):
+            if number:
+                parts.append(_Atom(prettyForm("⋅")))
+            if factor.is_Add:
+                parts += [_Atom(prettyForm("(")), _Nest(_items(factor, printer)), _Atom(prettyForm(")"))]
+            else:
+                parts.append(_term(factor, printer))
+        return _Group(whole, parts)
+    if _function_name(expr) is not None and _opens(expr):
+        return _Group(whole, [_Atom(prettyForm(_function_name(expr) + "(")), _Nest(_items(expr.args[0], printer)),
+                              _Atom(prettyForm(")"))])
+    return _Atom(whole)
+
+
+def _opens(expr) -> bool:
+    """Whether a term holds a sum it can be broken inside: a sum, w⋅(…), σ(…) of a sum or product."""
+    if expr.is_Add:
+        return True
+    if isinstance(expr, Mul):
+        return expr.as_numer_denom()[1] == 1 and any(_opens(f) for f in expr.args)
+    return _function_name(expr) is not None and (expr.args[0].is_Add or _opens(expr.args[0]))
+
+
+def _function_name(expr) -> str | None:
+    """The printed name of g(t) or tanh(t), the one-argument functions written name(argument)."""
+    if not getattr(expr, "is_Function", False) or len(expr.args) != 1:
+        return None
+    activation = getattr(expr, "activation", None)
+    if activation is not None:
+        return activation.pretty_name
+    return expr.func.__name__ if expr.func.__name__ in ("tanh", "log") else None
+
+
+def layout(rhs, printer: PrettyPrinter, lhs=None, relation: str = " = ", width: int | None = None) -> str:
+    """``lhs = rhs`` (or ``rhs`` alone) within ``width`` columns, broken between the terms of sums.
+
+    Continuation lines start just after the relation; a left side too wide to leave room puts
+    the relation and right side on lines of their own, indented four columns.
+    """
+    width = width or terminal_width(printer)
+    out = _Layout(width)
+    if lhs is not None:
+        head = lhs if isinstance(lhs, prettyForm) else printer._print(lhs)
+        rel = prettyForm(relation)
+        whole = printer._print(rhs)
+        if head.width() + rel.width() + whole.width() > width and head.width() > width // 3:
+            out.place(_items(lhs, printer) if not isinstance(lhs, prettyForm) else [_Atom(head)], 0)
+            out.newline(4)
+            rel = prettyForm(relation.lstrip())
+        else:
+            out.put(head)
+        out.put(rel)
+    out.place([_Nest(_items(rhs, printer))], out.col)
+    return out.render()
 
 
 class Shows:
@@ -124,9 +401,9 @@ def pretty_lines(pairs: list[tuple], printer: PrettyPrinter) -> str:
     lines = []
     check_printable_pairs(pairs)
     for lhs, rhs in pairs:
-        # composed as pictures, so a two-line right side (a transpose, a fraction) stays beside its "="
-        line = prettyForm(*printer._print(lhs).right(" = ", printer._print(rhs)))
-        lines.append(line.render(wrap_line=False))
+        # composed as pictures, so a two-line right side (a fraction) stays beside its "=", and broken
+        # between terms at the terminal width
+        lines.append(layout(rhs, printer, lhs=lhs))
     return "\n".join(lines)
 
 
@@ -150,7 +427,14 @@ def latex(obj, **options) -> str:
 
 
 def pretty(obj, **options) -> str:
-    """Readable Unicode math for a terminal: one equation per line for symnn objects and lists of equations."""
+    """Readable Unicode math for a terminal: one equation per line for symnn objects and lists of equations,
+    a long one broken between terms at the terminal width (option ``num_columns``, else ``COLUMNS``, else 80).
+
+    >>> from symnn import Neuron
+    >>> print(pretty(Neuron(4).z(), num_columns=40))
+    w₁₁⁽¹⁾⋅x₁ + w₂₁⁽¹⁾⋅x₂ + w₃₁⁽¹⁾⋅x₃
+    + w₄₁⁽¹⁾⋅x₄ + b₁⁽¹⁾
+    """
     printer = pretty_printer(**options)
     if isinstance(obj, Shows):
         return obj.show_pretty(printer)
@@ -159,8 +443,9 @@ def pretty(obj, **options) -> str:
     if not isinstance(obj, (Basic, MatrixBase, int, float)):
         raise InvalidArgumentError(f"pretty() prints SymPy expressions, equations and symnn objects, not {type(obj).__name__}")
     check_printable(obj)
-    pretty_use_unicode(True)
-    return PrettyPrinter({"use_unicode": True, **options}).doprint(obj)
+    if isinstance(obj, Eq):
+        return layout(obj.rhs, printer, lhs=obj.lhs)
+    return layout(sympify(obj), printer)
 
 
 def _is_equation_list(obj) -> bool:

@@ -1,10 +1,12 @@
-"""Rendering derivations as readable Unicode math for a terminal."""
+"""Rendering derivations as readable Unicode math for a terminal, within its width (``COLUMNS``, else 80)."""
 
 from __future__ import annotations
 
+import textwrap
+
 from sympy.printing.pretty.stringpict import prettyForm
 
-from symnn.core.printing import pretty_printer
+from symnn.core.printing import layout, pretty_printer, terminal_width
 from symnn.render.derivation import APPROX, DEFINES, EQUALS, IFF, continues
 
 _TEXT_RELATION = {EQUALS: " = ", DEFINES: " = ", IFF: " ⇔ ", APPROX: " ≈ "}
@@ -28,25 +30,33 @@ def plain_text(text: str) -> str:
     return "".join(out)
 
 
-def derivation_text(derivation) -> str:
-    """Readable Unicode math for a terminal, each step with its reason in parentheses."""
-    out = [derivation.title, "=" * len(derivation.title)]
+def _prose(text: str, width: int, indent: str = "") -> str:
+    """A paragraph wrapped at word boundaries (never inside a word) to ``width`` columns."""
+    return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent,
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def derivation_text(derivation, width: int | None = None) -> str:
+    """Readable Unicode math for a terminal, each step with its reason in parentheses.
+
+    Every line fits ``width`` columns (default: the terminal's, see ``terminal_width``): equations are
+    broken between the terms of a sum, continuation lines start after the ``= ``; prose is wrapped
+    between words.
+    """
+    width = width or terminal_width()
+    out = [_prose(derivation.title, width)]
+    out.append("=" * min(len(derivation.title), width))
     if derivation.intro:
-        out.append(plain_text(derivation.intro))
+        out.append(_prose(plain_text(derivation.intro), width))
     if derivation.given:
-        out.append("Given " + ", ".join(f"{k} = {v}" for k, v in derivation.given.items()) + ".")
+        out.append(_prose("Given " + ", ".join(f"{k} = {v}" for k, v in derivation.given.items()) + ".", width))
     previous = None
     for step in derivation.steps:
         printer = pretty_printer(**({"order": step.order} if step.order else {}))
-        rhs = printer._print(step.rhs)
-        if continues(previous, step):
-            lhs = prettyForm(" " * 4)
-        else:
-            lhs = printer._print(step.lhs)
-        line = prettyForm(*lhs.right(_TEXT_RELATION[step.relation], rhs))
-        out.append(line.render(wrap_line=False))
-        out.append(f"    ({plain_text(step.reason)})")
+        lhs = prettyForm(" " * 4) if continues(previous, step) else step.lhs
+        out.append(layout(step.rhs, printer, lhs=lhs, relation=_TEXT_RELATION[step.relation], width=width))
+        out.append(_prose(f"({plain_text(step.reason)})", width, indent=" " * 4))
         previous = step
     if derivation.conclusion:
-        out.append(plain_text(derivation.conclusion))
+        out.append(_prose(plain_text(derivation.conclusion), width))
     return "\n".join(out)
