@@ -347,11 +347,11 @@ CAPTION_SIZE = 0.35  # cm: the height of a column caption (\small)
 
 # --- SVG ----------------------------------------------------------------------------------
 
-SVG_SCALE = 45.0  # px per cm
-SVG_LABEL_PX = 11.0  # font size of the weight labels
-SVG_UNIT_PX = 15.0  # font size inside the circles
-SVG_CAPTION_PX = 13.0
-SVG_NAME_PX = 11.0
+SVG_SCALE = 50.0  # px per cm
+SVG_LABEL_PX = 13.0  # font size of the weight labels
+SVG_UNIT_PX = 17.0  # font size inside the circles
+SVG_CAPTION_PX = 15.0
+SVG_NAME_PX = 12.0
 
 
 def _px(value: float) -> str:
