@@ -328,8 +328,18 @@ ACTIVATION_ORACLES = {
     "step": lambda t: mpmath.mpf(1) if t >= 0 else mpmath.mpf(0),
     "softplus": lambda t: mpmath.log(1 + mpmath.exp(t)),
 }
-RANGES = {"linear": "Reals", "sigmoid": "Interval.open(0, 1)", "tanh": "Interval.open(-1, 1)",
-          "relu": "Interval(0, oo)", "step": "{0, 1}", "leaky_relu": "Reals", "softplus": "Interval.open(0, oo)"}
+# the range as data: bounds (null where infinite) and whether each end belongs to it, or the values of a finite set
+def _interval(lower, upper, lower_closed, upper_closed, text, latex):
+    return {"kind": "interval", "lower": lower, "upper": upper, "lower_closed": lower_closed,
+            "upper_closed": upper_closed, "text": text, "latex": latex}
+
+
+REALS = _interval(None, None, False, False, "ℝ", r"\mathbb{R}")
+RANGES = {"linear": REALS, "sigmoid": _interval(0, 1, False, False, "(0, 1)", r"\left(0, 1\right)"),
+          "tanh": _interval(-1, 1, False, False, "(−1, 1)", r"\left(-1, 1\right)"),
+          "relu": _interval(0, None, True, False, "[0, ∞)", r"\left[0, \infty\right)"),
+          "step": {"kind": "set", "values": [0, 1], "text": "{0, 1}", "latex": r"\left\{0, 1\right\}"},
+          "leaky_relu": REALS, "softplus": _interval(0, None, False, False, "(0, ∞)", r"\left(0, \infty\right)")}
 
 
 def test_activations_json_values_derivatives_and_ranges(cli):
@@ -361,5 +371,7 @@ def test_activations_markdown_and_latex_tables(cli):
     assert [line.split(" | ")[0].lstrip("| ") for line in md[2:]] == VALID_ACTIVATIONS.split(", ")
     assert md[2] == r"| linear | $z$ | $1$ | $\mathbb{R}$ | yes |"
     latex = cli("activations", "--format", "latex").stdout
-    assert latex.startswith("\\begin{tabular}{llll}\n") and latex.endswith("\\end{tabular}\n")
-    assert "relu & $\\max\\left(0, z\\right)$ & " in latex
+    assert latex.startswith("\\begin{tabular}{lllll}\n") and latex.endswith("\\end{tabular}\n")
+    assert "name & $g(z)$ & $g'(z)$ & range & affine" in latex
+    assert "relu & $\\max(z, 0)$ & " in latex and "\nleaky\\_relu & " in latex
+    assert "sigmoid & $\\sigma(z) = \\frac{1}{1 + e^{-z}}$ & $\\sigma(z)\\bigl(1 - \\sigma(z)\\bigr)$ & $\\left(0, 1\\right)$ & no" in latex

@@ -14,7 +14,10 @@ from __future__ import annotations
 import json
 import math
 import sys
+import unicodedata
 from pathlib import Path
+
+from sympy import FiniteSet, Interval, S, oo
 
 from symnn.app import catalog, documents
 from symnn.app.classify import classify_digits
@@ -24,7 +27,7 @@ from symnn.app.tour import run_tour
 from symnn.core import activations, guards
 from symnn.core.layer import Neuron
 from symnn.core.network import Network
-from symnn.core.printing import latex, pretty
+from symnn.core.printing import latex, pretty, terminal_width
 from symnn.errors import (EXIT_FAILURE, EXIT_OK, ExpressionTooLarge, FailureError, InvalidArgumentError,
                           InvalidSizeError)
 from symnn.math.collapse import NotCollapsible, collapse
@@ -169,6 +172,7 @@ def activation_rows() -> list[dict]:
 
 
 def cmd_activations(args) -> int:
+    """The table of activations: name, g(z), g′(z), range, affine; as math a student reads in the terminal."""
     rows = activation_rows()
     if args.plot is not None:
         if not args.plot.strip():
@@ -176,29 +180,126 @@ def cmd_activations(args) -> int:
         print(f"wrote {activations_figure(args.plot)}", file=sys.stderr)
     if args.format == "json":
         print(dumps([{"name": r["name"], "g": str(r["g"]), "derivative": str(r["derivative"]),
-                      "range": str(r["range"]), "affine": r["affine"]} for r in rows]))
+                      "g_text": _readable(r)[0], "derivative_text": _readable(r)[1],
+                      "range": range_data(r["range"]), "affine": r["affine"]} for r in rows]))
     elif args.format == "latex":
-        print("\\begin{tabular}{llll}\nname & $g(z)$ & $g'(z)$ & affine \\\\ \\hline")
+        print("\\begin{tabular}{lllll}\nname & $g(z)$ & $g'(z)$ & range & affine \\\\ \\hline")
         for r in rows:
-            print(f"{r['name'].replace('_', '-')} & ${latex(r['g'])}$ & ${latex(r['derivative'])}$ & "
-                  f"{'yes' if r['affine'] else 'no'} \\\\")
+            print(f"{_latex_text(r['name'])} & ${_readable_latex(r)[0]}$ & ${_readable_latex(r)[1]}$ & "
+                  f"${_range_latex(r['range'])}$ & {'yes' if r['affine'] else 'no'} \\\\")
         print("\\end{tabular}")
     elif args.format == "markdown":
         print("| name | g(z) | g′(z) | range | affine |\n|---|---|---|---|---|")
         for r in rows:
-            print(f"| {r['name']} | ${latex(r['g'])}$ | ${latex(r['derivative'])}$ | ${latex(r['range'])}$ | "
+            print(f"| {r['name']} | ${_readable_latex(r)[0]}$ | ${_readable_latex(r)[1]}$ | ${_range_latex(r['range'])}$ | "
                   f"{'yes' if r['affine'] else 'no'} |")
     else:
-        for r in rows:
-            print(f"{r['name']:11} g(z) = {_one_line(r['g'])}   g′(z) = {_one_line(r['derivative'])}   "
-                  f"range {_one_line(r['range'])}   affine: {'yes' if r['affine'] else 'no'}")
+        print(activation_table(rows, terminal_width()))
     return EXIT_OK
+
+
+def activation_table(rows: list[dict], width: int) -> str:
+    """Aligned columns name, g(z), g′(z), range, affine (padded by display width); where they are wider
+    than ``width``, one short block per activation instead."""
+    header = ("name", "g(z)", "g′(z)", "range", "affine")
+    table = [header] + [(r["name"], *_readable(r), range_text(r["range"]), "yes" if r["affine"] else "no")
+                        for r in rows]
+    widths = [max(display_width(row[c]) for row in table) for c in range(len(header))]
+    if sum(widths) + 2 * (len(widths) - 1) <= width:
+        lines = ["  ".join(cell + " " * (w - display_width(cell)) for cell, w in zip(row, widths)).rstrip()
+                 for row in table]
+    else:
+        lines = []
+        for name, g, derivative, values, affine in table[1:]:
+            lines += [name, f"  g(z)  = {g}", f"  g′(z) = {derivative}", f"  range {values}, affine: {affine}"]
+    return "\n".join(lines)
+
+
+def _readable(row: dict) -> tuple[str, str]:
+    """g and g′ as the lecture writes them: the record's hand-written forms, else one-line Unicode math."""
+    readable = activations.get(row["name"]).readable
+    if readable is not None:
+        return readable.g, readable.derivative
+    return _one_line(row["g"]), _one_line(row["derivative"])
+
+
+def _readable_latex(row: dict) -> tuple[str, str]:
+    """g and g′ in the lecture's LaTeX (\\max(z, 0), σ(z)(1 − σ(z))): the record's forms, else SymPy's LaTeX."""
+    readable = activations.get(row["name"]).readable
+    if readable is not None:
+        return readable.g_latex, readable.derivative_latex
+    return latex(row["g"]), latex(row["derivative"])
 
 
 def _one_line(expr) -> str:
     """Unicode math where it fits on one line (a fraction or a Piecewise does not), plain text otherwise."""
-    text = pretty(expr)
+    text = pretty(expr, num_columns=10_000)
     return text if "\n" not in text else str(expr)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: combining marks take none, wide (East Asian) characters two."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def _latex_text(name: str) -> str:
+    """A name in LaTeX text mode, its real spelling kept (leaky_relu → leaky\\_relu)."""
+    return "".join("\\" + ch if ch in "_&%$#{}" else ch for ch in name)
+
+
+def _range_latex(values) -> str:
+    return r"\text{unknown}" if values is None else latex(values)
+
+
+def _bound_text(value) -> str:
+    if value in (oo, -oo):
+        return "∞" if value == oo else "−∞"
+    return str(value).replace("-", "−")
+
+
+def range_text(values) -> str:
+    """The range for reading: ℝ, (0, 1), [0, ∞), {0, 1}; unknown when symnn could not work it out."""
+    if values is None:
+        return "unknown"
+    if values == S.Reals:
+        return "ℝ"
+    if isinstance(values, Interval):
+        return (("(" if values.left_open else "[") + f"{_bound_text(values.start)}, {_bound_text(values.end)}"
+                + (")" if values.right_open else "]"))
+    if isinstance(values, FiniteSet):
+        return "{" + ", ".join(_bound_text(v) for v in values.args) + "}"
+    return str(values)
+
+
+def _json_number(value):
+    """An exact bound for JSON: an int, else the exact rational as text ("1/3"); None (null) for ±∞."""
+    if value in (oo, -oo):
+        return None
+    return int(value) if value.is_Integer else str(value)
+
+
+def range_data(values) -> dict | None:
+    """The range as data: an interval's bounds (null where infinite) and whether each end is included,
+    or a finite set's values; with its text and LaTeX. None (null) when the range is unknown.
+
+    >>> range_data(Interval.open(0, 1))["lower_closed"]
+    False
+    """
+    if values is None:
+        return None
+    shown, data = values, {}
+    if values == S.Reals:
+        values = Interval(-oo, oo)
+    if isinstance(values, Interval):
+        data = {"kind": "interval", "lower": _json_number(values.start), "upper": _json_number(values.end),
+                "lower_closed": not values.left_open and values.start != -oo,
+                "upper_closed": not values.right_open and values.end != oo}
+    elif isinstance(values, FiniteSet):
+        data = {"kind": "set", "values": [_json_number(v) for v in values.args]}
+    else:
+        data = {"kind": "other"}
+    return {**data, "text": range_text(shown), "latex": _range_latex(shown)}
 
 
 def parse_sizes(text: str) -> list[int]:
@@ -306,10 +407,13 @@ def cmd_derive(args) -> int:
         if args.check or args.pdf:
             raise InvalidArgumentError("--check and --pdf need --out DIR")
         return _print_derivations(names, args.format)
+    if args.pdf and args.format == "html":
+        raise InvalidArgumentError("--pdf compiles the LaTeX files; it cannot be combined with --format html")
     out = output_folder(args.out)
-    docs = documents.generate(names)
+    html = args.format == "html"
+    docs = documents.generate(names, kinds=("html",)) if html else documents.generate(names)
     if args.all:
-        docs.append(documents.index(docs))
+        docs.append(documents.html_index(docs) if html else documents.index(docs))
     if args.check:
         stale = documents.stale(docs, out)
         if stale:
@@ -337,6 +441,8 @@ def _print_derivations(names: list[str], fmt: str) -> int:
             print()
         if fmt == "latex":
             print(derivation.latex())
+        elif fmt == "html":
+            print(derivation.html(), end="")
         elif fmt == "markdown":
             print(derivation.markdown())
         else:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Callable, Mapping, TypeVar
+from typing import Callable, Mapping, NamedTuple, TypeVar
 
 from sympy import (
     Basic,
@@ -164,6 +164,18 @@ def _shown(expr, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+class Readable(NamedTuple):
+    """g(z) and g′(z) written as a student reads them (``σ(z)(1 − σ(z))``), as Unicode and LaTeX, for tables.
+
+    Display text only, written by hand for the built-in activations; nothing computes with it.
+    """
+
+    g: str
+    derivative: str
+    g_latex: str
+    derivative_latex: str
+
+
 @dataclass(frozen=True, eq=True)
 class Activation:
     """An activation g with its SymPy expression in ``z``, its printing names, and what numeric code needs.
@@ -180,6 +192,7 @@ class Activation:
     latex_name: str = "g"
     pretty_name: str = "g"
     known_range: Basic | None = field(default=None, compare=False)  # the range, when the builder knows it
+    readable: Readable | None = field(default=None, compare=False)  # g and g′ as the lecture writes them (display only)
 
     def __post_init__(self):
         if not isinstance(self.name, str):
@@ -389,25 +402,36 @@ def explicit(expr: Expr) -> Expr:
 # --- the table ------------------------------------------------------------------
 
 def _linear() -> Activation:
-    return Activation("linear", z, "g", "g", S.Reals)
+    return Activation("linear", z, "g", "g", S.Reals, Readable("z", "1", "z", "1"))
 
 
 def _sigmoid() -> Activation:
-    return Activation("sigmoid", 1 / (1 + exp(-z)), r"\sigma", "σ", Interval.open(0, 1))
+    return Activation("sigmoid", 1 / (1 + exp(-z)), r"\sigma", "σ", Interval.open(0, 1),
+                      Readable("σ(z) = 1/(1 + e⁻ᶻ)", "σ(z)(1 − σ(z))",
+                               r"\sigma(z) = \frac{1}{1 + e^{-z}}", r"\sigma(z)\bigl(1 - \sigma(z)\bigr)"))
 
 
 def _tanh() -> Activation:
-    return Activation("tanh", tanh(z), r"\tanh", "tanh", Interval.open(-1, 1))
+    return Activation("tanh", tanh(z), r"\tanh", "tanh", Interval.open(-1, 1),
+                      Readable("(eᶻ − e⁻ᶻ)/(eᶻ + e⁻ᶻ)", "1 − tanh²(z)",
+                               r"\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", r"1 - \tanh^{2}(z)"))
 
 
 def _relu() -> Activation:
-    return Activation("relu", Max(z, 0), r"\operatorname{ReLU}", "ReLU", Interval(0, oo))
+    # g′ = Heaviside(z), which SymPy (and so symnn's numeric g′) takes as 1/2 at z = 0
+    return Activation("relu", Max(z, 0), r"\operatorname{ReLU}", "ReLU", Interval(0, oo),
+                      Readable("max(z, 0)", "1 if z > 0 else 0 (½ at 0)", r"\max(z, 0)",
+                               r"\begin{cases} 1 & z > 0 \\ \tfrac{1}{2} & z = 0 \\ 0 & z < 0 \end{cases}"))
 
 
 def _step(threshold=0) -> Activation:
     threshold = _parameter(threshold, "threshold")
     name = _parameter_name("step", threshold, default=0)
-    return Activation(name, Piecewise((1, z >= threshold), (0, True)), r"\operatorname{step}", "step", FiniteSet(0, 1))
+    at = "0" if threshold == 0 else _readable_number(threshold)
+    at_tex = at.replace("−", "-")
+    return Activation(name, Piecewise((1, z >= threshold), (0, True)), r"\operatorname{step}", "step", FiniteSet(0, 1),
+                      Readable(f"1 if z ≥ {at} else 0", f"0 (also at z = {at})",
+                               rf"\begin{{cases}} 1 & z \geq {at_tex} \\ 0 & z < {at_tex} \end{{cases}}", "0"))
 
 
 def _leaky_relu(slope=Rational(1, 100)) -> Activation:
@@ -415,11 +439,16 @@ def _leaky_relu(slope=Rational(1, 100)) -> Activation:
     if not 0 < slope < 1:
         raise InvalidActivationError(f"leaky ReLU slope must lie strictly between 0 and 1, not {slope}")
     name = _parameter_name("leaky_relu", slope, default=Rational(1, 100))
-    return Activation(name, Piecewise((z, z >= 0), (slope * z, True)), r"\operatorname{LeakyReLU}", "LeakyReLU", S.Reals)
+    shown = _readable_number(slope)
+    return Activation(name, Piecewise((z, z >= 0), (slope * z, True)), r"\operatorname{LeakyReLU}", "LeakyReLU", S.Reals,
+                      Readable(f"z if z ≥ 0 else {shown}·z", f"1 if z ≥ 0 else {shown}",
+                               rf"\begin{{cases}} z & z \geq 0 \\ {shown}\,z & z < 0 \end{{cases}}",
+                               rf"\begin{{cases}} 1 & z \geq 0 \\ {shown} & z < 0 \end{{cases}}"))
 
 
 def _softplus() -> Activation:
-    return Activation("softplus", log(1 + exp(z)), r"\operatorname{softplus}", "softplus", Interval.open(0, oo))
+    return Activation("softplus", log(1 + exp(z)), r"\operatorname{softplus}", "softplus", Interval.open(0, oo),
+                      Readable("ln(1 + eᶻ)", "σ(z)", r"\ln(1 + e^{z})", r"\sigma(z)"))
 
 
 def _parameter(value, what: str) -> Rational:
@@ -434,6 +463,12 @@ def _parameter(value, what: str) -> Rational:
     if isinstance(value, int):
         return Rational(value)
     return Rational(repr(float(value))) if isinstance(value, float) or value.is_Float else value
+
+
+def _readable_number(value: Rational) -> str:
+    """A parameter for reading: 0.01, −3, 1/3 (a decimal where it is exact, a real minus sign)."""
+    text = _parameter_name("", value, default=None)[1:-1]
+    return text.replace("-", "−")
 
 
 def _parameter_name(base: str, value: Rational, default: Rational) -> str:
