@@ -167,8 +167,7 @@ def draw_digits(images: np.ndarray, labels: Sequence | None = None, title: str =
         axis.set_xticks(range(COLUMNS), [str(c + 1) for c in range(COLUMNS)], fontsize=7)
         axis.set_yticks(range(ROWS), [str(r + 1) for r in range(ROWS)], fontsize=7)
         axis.set_xlabel("column", fontsize=8)
-        if number_ == 0:
-            axis.set_ylabel("row", fontsize=8)
+        axis.set_ylabel("row", fontsize=8)
         axis.set_title(f"digit {labels[number_]}" if labels is not None else f"image {number_ + 1}", fontsize=10)
     figure.suptitle(title or "7×5 digit images")
     return figure

@@ -253,8 +253,9 @@ def layout(network: Network) -> Diagram:
     edges = []
     for group in groups:
         # label every edge of the layer when all labels fit clear of each other, else fewer
-        for labelled in _label_choices(group):
-            positions, clear = _place_labels(group, nodes, labelled)
+        choices = _label_choices(group)
+        for number, labelled in enumerate(choices):
+            positions, clear = _place_labels(group, nodes, labelled, stop_when_blocked=number < len(choices) - 1)
             if clear:
                 break
         for item, t in zip(group, positions):
@@ -265,12 +266,13 @@ def layout(network: Network) -> Diagram:
 
     caption_y = round(top + RADIUS + CAPTION_GAP, 3)
     captions = tuple(Caption(round(j * column, 3), caption_y, _caption(network, j)) for j in range(last + 1))
-    bias_text = ", biases b_i^[j] from the nodes 1" if network.has_bias else ", no biases"
-    title = f"Network {_shape(network)}: units a_i^[j], weights w_ki^[j]{bias_text}"
+    bias_text = ", biases bᵢ⁽ʲ⁾ from the nodes 1" if network.has_bias else ", no biases"
+    title = f"Network {_shape(network)}: units aᵢ⁽ʲ⁾, weights wₖᵢ⁽ʲ⁾ from unit k to unit i{bias_text}"
     return Diagram(title, tuple(nodes), tuple(edges), captions, _bounds(nodes, edges, captions))
 
 
-def _place_labels(group: list[dict], nodes: list[Node], labelled: list[bool]) -> tuple[list[float | None], bool]:
+def _place_labels(group: list[dict], nodes: list[Node], labelled: list[bool],
+                  stop_when_blocked: bool = False) -> tuple[list[float | None], bool]:
     """Greedy, in a fixed order: each label at the candidate position of least cost given those placed.
 
     Cost: overlapping a placed label or a circle is forbidden (1000 each); each other edge
@@ -302,6 +304,8 @@ def _place_labels(group: list[dict], nodes: list[Node], labelled: list[bool]) ->
             if cost < best_cost:
                 best, best_cost, best_clear = t, cost, hard == 0 and hits == 0
         clear = clear and best_clear
+        if not clear and stop_when_blocked:
+            return positions, False  # the caller will try fewer labels
         positions[n] = best
         placed.append(_box(point_on(item["start"], item["end"], best), item["size"]))
     return positions, clear
