@@ -82,10 +82,16 @@ def latex_printer(**options) -> SymnnLatexPrinter:
         raise InvalidArgumentError(f"LaTeX printer options {options!r} are not usable: {error}") from None
 
 
+def _script_table(plain: str, scripted: str) -> dict[str, str]:
+    if len(plain) != len(scripted):  # checked at import: a missing glyph would shift every later letter
+        raise RuntimeError(f"script table: {len(plain)} characters but {len(scripted)} scripts")
+    return dict(zip(plain, scripted))
+
+
 # Unicode's sub- and superscripts (more than SymPy's tables, which lack ⱼ and ʲ, the lecture's j)
-SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
-SUPERSCRIPTS = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
-                        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ"))
+SUBSCRIPTS = _script_table("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+SUPERSCRIPTS = _script_table("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+                             "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ")
 _INDEXED_TERMS = (WeightAt, BiasAt, ActivationAt, InputAt)
 
 

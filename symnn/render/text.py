@@ -30,6 +30,14 @@ def plain_text(text: str) -> str:
     return "".join(out)
 
 
+def _inline(value, printer) -> str:
+    """A symbol or number on one line: the Unicode symbol (w₁₁⁽¹⁾), a number as text (-1/4)."""
+    if getattr(value, "is_Number", False) or not hasattr(value, "free_symbols"):
+        return str(value)
+    text = printer._print(value).render(wrap_line=False)
+    return text if "\n" not in text else str(value)
+
+
 def _prose(text: str, width: int, indent: str = "") -> str:
     """A paragraph wrapped at word boundaries (never inside a word) to ``width`` columns."""
     return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent,
@@ -49,7 +57,10 @@ def derivation_text(derivation, width: int | None = None) -> str:
     if derivation.intro:
         out.append(_prose(plain_text(derivation.intro), width))
     if derivation.given:
-        out.append(_prose("Given " + ", ".join(f"{k} = {v}" for k, v in derivation.given.items()) + ".", width))
+        printer = pretty_printer()
+        # each "w₁₁⁽¹⁾ = 1/2" kept on one line (a placeholder for its spaces while wrapping)
+        values = [f"{_inline(k, printer)} = {_inline(v, printer)}".replace(" ", "\0") for k, v in derivation.given.items()]
+        out.append(_prose("Given " + ", ".join(values) + ".", width).replace("\0", " "))
     previous = None
     for step in derivation.steps:
         printer = pretty_printer(**({"order": step.order} if step.order else {}))
