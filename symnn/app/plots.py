@@ -24,7 +24,7 @@ from symnn.core.printing import SymnnLatexPrinter
 from symnn.data.digits import COLUMNS, ROWS
 from symnn.errors import FailureError, InvalidArgumentError, require
 from symnn.numeric.compile import elementwise, numpy_activation
-from symnn.render.diagram import layout
+from symnn.render.diagram import layout, name_box
 
 DPI = 120
 
@@ -252,10 +252,9 @@ def draw_network(network: Network):
         axis.text(node.x, node.y, f"${node.latex}$", ha="center", va="center", zorder=4,
                   fontsize=(11 if node.kind != "bias" else 9) * k)
         if node.name:
-            where = {"left": (node.x - node.radius - 0.08, node.y, "right", "center"),
-                     "right": (node.x + node.radius + 0.08, node.y, "left", "center"),
-                     "below": (node.x, node.y - node.radius - 0.05, "center", "top")}[node.name_side]
-            axis.text(where[0], where[1], node.name, ha=where[2], va=where[3], fontsize=7 * k, color="0.2", zorder=4,
+            x0_, y0_, x1_, y1_ = name_box(node)
+            x, align = {"left": (x1_, "right"), "right": (x0_, "left"), "below": ((x0_ + x1_) / 2, "center")}[node.name_side]
+            axis.text(x, (y0_ + y1_) / 2, node.name, ha=align, va="center", fontsize=7 * k, color="0.2", zorder=4,
                       bbox=dict(boxstyle="square,pad=0.05", facecolor="white", edgecolor="none"))
     for caption in diagram.captions:
         axis.text(caption.x, caption.y, caption.text, ha="center", va="baseline", fontsize=10 * k)

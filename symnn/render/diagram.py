@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from html import escape
+from typing import Sequence
 
 from symnn.core import notation
 from symnn.core.network import Network
@@ -250,12 +251,14 @@ def layout(network: Network) -> Diagram:
                                   bias=source.kind == "bias", size=label_size(symbol)))
         groups.append(group)
 
+    names = [name_box(node) for node in nodes if node.name]
     edges = []
     for group in groups:
         # label every edge of the layer when all labels fit clear of each other, else fewer
         choices = _label_choices(group)
         for number, labelled in enumerate(choices):
-            positions, clear = _place_labels(group, nodes, labelled, stop_when_blocked=number < len(choices) - 1)
+            positions, clear = _place_labels(group, nodes, labelled, stop_when_blocked=number < len(choices) - 1,
+                                             obstacles=names)
             if clear:
                 break
         for item, t in zip(group, positions):
@@ -271,8 +274,8 @@ def layout(network: Network) -> Diagram:
     return Diagram(title, tuple(nodes), tuple(edges), captions, _bounds(nodes, edges, captions))
 
 
-def _place_labels(group: list[dict], nodes: list[Node], labelled: list[bool],
-                  stop_when_blocked: bool = False) -> tuple[list[float | None], bool]:
+def _place_labels(group: list[dict], nodes: list[Node], labelled: list[bool], stop_when_blocked: bool = False,
+                  obstacles: Sequence[tuple] = ()) -> tuple[list[float | None], bool]:
     """Greedy, in a fixed order: each label at the candidate position of least cost given those placed.
 
     Cost: overlapping a placed label or a circle is forbidden (1000 each); each other edge
@@ -297,6 +300,7 @@ def _place_labels(group: list[dict], nodes: list[Node], labelled: list[bool],
             box = _box(center, item["size"])
             hard = sum(_boxes_overlap(_box(center, item["size"], LABEL_MARGIN), other) for other in placed)
             hard += sum(_box_hits_circle(box, node) for node in nodes)
+            hard += sum(_boxes_overlap(box, other) for other in obstacles)  # the units' names
             gaps = [segment_box_distance(other["start"], other["end"], box) for other in others]
             hits = sum(gap == 0 for gap in gaps)
             cost = (1000 * hard + HIT * hits + 10 * sum(max(0.0, CLEARANCE - gap) for gap in gaps)
@@ -319,20 +323,28 @@ def _label_choices(group: list[dict]) -> list[list[bool]]:
             into_first]
 
 
+def name_box(node: Node) -> tuple[float, float, float, float]:
+    """Where a unit's name is written: left of an input, right of an output, under a hidden unit."""
+    width = text_width(node.name, NAME_SIZE)
+    if node.name_side == "left":
+        right = node.x - node.radius - NAME_GAP
+        return (right - width, node.y - NAME_SIZE / 2, right, node.y + NAME_SIZE / 2)
+    if node.name_side == "right":
+        left = node.x + node.radius + NAME_GAP
+        return (left, node.y - NAME_SIZE / 2, left + width, node.y + NAME_SIZE / 2)
+    top = node.y - node.radius - NAME_GAP
+    return (node.x - width / 2, top - NAME_SIZE, node.x + width / 2, top)
+
+
 def _bounds(nodes, edges, captions) -> tuple[float, float, float, float]:
     xs, ys = [], []
     for node in nodes:
         xs += [node.x - node.radius, node.x + node.radius]
         ys += [node.y - node.radius, node.y + node.radius]
         if node.name:
-            width = text_width(node.name, NAME_SIZE)
-            if node.name_side == "left":
-                xs.append(node.x - node.radius - 0.1 - width)
-            elif node.name_side == "right":
-                xs.append(node.x + node.radius + 0.1 + width)
-            else:
-                xs += [node.x - width / 2, node.x + width / 2]
-                ys.append(node.y - node.radius - 0.1 - NAME_SIZE)
+            box = name_box(node)
+            xs += [box[0], box[2]]
+            ys += [box[1], box[3]]
     for caption in captions:
         width = text_width(caption.text, CAPTION_SIZE)
         xs += [caption.x - width / 2, caption.x + width / 2]
@@ -347,6 +359,7 @@ def _bounds(nodes, edges, captions) -> tuple[float, float, float, float]:
 
 
 NAME_SIZE = 0.3  # cm: the height of a unit's name (\scriptsize)
+NAME_GAP = 0.06  # cm between a circle and its name
 CAPTION_SIZE = 0.35  # cm: the height of a column caption (\small)
 
 # --- SVG ----------------------------------------------------------------------------------
@@ -411,11 +424,7 @@ def network_svg(network: Network) -> str:
 
 
 def _svg_name(node: Node) -> str:
-    if node.name_side == "left":
-        x, y, anchor, baseline = node.x - node.radius - 0.1, node.y, "end", "central"
-    elif node.name_side == "right":
-        x, y, anchor, baseline = node.x + node.radius + 0.1, node.y, "start", "central"
-    else:
-        x, y, anchor, baseline = node.x, node.y - node.radius - 0.08, "middle", "hanging"
-    return (f'<text x="{_px(x)}" y="{_py(y)}" font-size="{SVG_NAME_PX:g}" text-anchor="{anchor}" '
-            f'dominant-baseline="{baseline}" fill="#333">{escape(node.name)}</text>')
+    x0, y0, x1, y1 = name_box(node)
+    x, anchor = {"left": (x1, "end"), "right": (x0, "start"), "below": ((x0 + x1) / 2, "middle")}[node.name_side]
+    return (f'<text x="{_px(x)}" y="{_py((y0 + y1) / 2)}" font-size="{SVG_NAME_PX:g}" text-anchor="{anchor}" '
+            f'dominant-baseline="central" fill="#333">{escape(node.name)}</text>')

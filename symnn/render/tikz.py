@@ -7,7 +7,7 @@ white) and, when the network has biases, a node 1 feeding each unit through b_i^
 from __future__ import annotations
 
 from symnn.core.network import Network
-from symnn.render.diagram import MAX_UNITS, layout  # noqa: F401 — MAX_UNITS is part of this module's interface
+from symnn.render.diagram import MAX_UNITS, layout, name_box  # noqa: F401 — MAX_UNITS is part of this module's interface
 
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
                  "^": r"\textasciicircum{}", "_": r"\_", "~": r"\textasciitilde{}", "%": r"\%"}
@@ -28,13 +28,11 @@ def _text(text: str) -> str:
 
 
 def _name_node(node) -> str:
-    if node.name_side == "left":
-        where = f"anchor=east] at ({node.x - node.radius - 0.05:.3f}, {node.y:.3f})"
-    elif node.name_side == "right":
-        where = f"anchor=west] at ({node.x + node.radius + 0.05:.3f}, {node.y:.3f})"
-    else:
-        where = f"anchor=north, fill=white] at ({node.x:.3f}, {node.y - node.radius - 0.04:.3f})"
-    return f"  \\node[unit name, {where} {{{_text(node.name)}}};"
+    """The name inside the box the layout kept for it (so no weight label sits on it)."""
+    x0, y0, x1, y1 = name_box(node)
+    anchor, x = {"left": ("east", x1), "right": ("west", x0), "below": ("center", (x0 + x1) / 2)}[node.name_side]
+    fill = ", fill=white" if node.name_side == "below" else ""
+    return f"  \\node[unit name, anchor={anchor}{fill}] at ({x:.3f}, {(y0 + y1) / 2:.3f}) {{{_text(node.name)}}};"
 
 
 def network_tikz(network: Network) -> str:
