@@ -242,3 +242,10 @@ def test_activation_latex_and_markdown_tables_read_like_the_lecture(cli):
     assert markdown[3] == (r"| sigmoid | $\sigma(z) = \frac{1}{1 + e^{-z}}$ | $\sigma(z)\bigl(1 - \sigma(z)\bigr)$ "
                            r"| $\left(0, 1\right)$ | no |")
     assert markdown[5].startswith(r"| relu | $\max(z, 0)$ | ")
+
+
+def test_named_inputs_and_units_print_in_the_same_style():
+    net = Network([2, 1], input_names=["price", "shipping cost"], unit_names=[["top seller"]])
+    assert symnn.pretty(net, num_columns=120).splitlines() == [
+        "z_top_seller⁽¹⁾ = w₁₁⁽¹⁾⋅x_price + w₂₁⁽¹⁾⋅x_shipping_cost + b₁⁽¹⁾",
+        "a_top_seller⁽¹⁾ = z_top_seller⁽¹⁾"]

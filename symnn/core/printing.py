@@ -101,13 +101,16 @@ def script(text: str, table: dict) -> str | None:
     return None if None in out else "".join(out)
 
 
-def unicode_name(role: str, indices: list[str], layer) -> str:
+def unicode_name(role: str, indices: list[str], layer, name: str | None = None) -> str:
     """One symbol in one style: ``wᵢ₁⁽¹⁾``, ``z₁⁽ʲ⁾``; an index without a Unicode subscript makes all the
-    indices plain (``w_q1``), a layer without superscripts a plain ``^(q)``."""
+    indices plain (``w_q1``), a layer without superscripts a plain ``^(q)``; a name is a plain index
+    (``z_awareness⁽¹⁾``)."""
     letter = format_parts(role, [], None, None, "str")
     separator = "" if all(len(i) == 1 for i in indices) else ","
     text = letter
-    if indices:
+    if name is not None:
+        text += "_" + name.replace(" ", "_")
+    elif indices:
         scripted = [script(i, SUBSCRIPTS) for i in indices]
         text += separator.join(scripted) if None not in scripted else "_" + separator.join(indices)
     if layer is not None:
@@ -120,8 +123,11 @@ class SymnnPrettyPrinter(PrettyPrinter):
 
     def _print(self, expr, **kwargs):
         # the notation's own _pretty would win over a _print_<Class> method, so they are caught first
-        if isinstance(expr, NotationSymbol) and expr.info.name is None:
-            return prettyForm(unicode_name(expr.info.role, [str(i) for i in expr.info.indices], expr.info.layer))
+        if isinstance(expr, NotationSymbol):
+            info = expr.info
+            if info.name is not None:  # a named input or unit: its name as a plain index, x_price, z_awareness⁽¹⁾
+                return prettyForm(unicode_name(info.role, [], info.layer, info.name))
+            return prettyForm(unicode_name(info.role, [str(i) for i in info.indices], info.layer))
         if isinstance(expr, _INDEXED_TERMS):
             indices, layer = expr._parts()
             return prettyForm(unicode_name(expr.role, indices, layer))
