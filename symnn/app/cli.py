@@ -46,7 +46,8 @@ EXAMPLES = {
     "neuron": "example: symnn neuron --inputs 3 --activation sigmoid --format latex",
     "network": "example: symnn network 3,4,1 --activation linear",
     "digits": "example: symnn digits --data handwritten --hidden 8",
-    "derive": "examples: symnn derive linear-collapse-3-4-1\n          symnn derive --all --out derivations --pdf",
+    "derive": "examples: symnn derive linear-collapse-3-4-1\n          symnn derive --all --out derivations --pdf\n"
+              "          symnn derive --all --format html --out pages",
 }
 
 
@@ -176,14 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
     derive = sub.add_parser("derive", help="write the verified derivations of the lecture",
                             epilog=EXAMPLES["derive"], formatter_class=argparse.RawDescriptionHelpFormatter)
     derive.add_argument("names", nargs="*", metavar="NAME", help="derivations to write (see --list)")
-    derive.add_argument("--all", action="store_true", help="every derivation, plus an index README.md")
+    derive.add_argument("--all", action="store_true",
+                        help="every derivation, plus an index README.md (index.html with --format html)")
     derive.add_argument("--list", action="store_true", help="list the derivations and their titles")
-    derive.add_argument("--out", metavar="DIR", help="write NAME.tex files into DIR instead of printing")
+    derive.add_argument("--out", metavar="DIR",
+                        help="write NAME.tex files (NAME.html with --format html) into DIR instead of printing")
     derive.add_argument("--pdf", action="store_true", help="also compile each .tex with pdflatex (needs --out)")
     derive.add_argument("--check", action="store_true",
                         help="exit 1 if the files in DIR differ from what the code generates now (needs --out)")
-    derive.add_argument("--format", choices=["text", "latex", "markdown"], default="text",
-                        help="how to print without --out (default text)")
+    derive.add_argument("--format", choices=["text", "latex", "markdown", "html"], default="text",
+                        help="how to print without --out (default text); with --out, html writes HTML pages")
     derive.set_defaults(run="cmd_derive")
 
     digits = sub.add_parser("digits", help="train, test and cross-check a 7×5 digit classifier (0 vs 1)",

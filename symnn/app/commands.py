@@ -407,10 +407,13 @@ def cmd_derive(args) -> int:
         if args.check or args.pdf:
             raise InvalidArgumentError("--check and --pdf need --out DIR")
         return _print_derivations(names, args.format)
+    if args.pdf and args.format == "html":
+        raise InvalidArgumentError("--pdf compiles the LaTeX files; it cannot be combined with --format html")
     out = output_folder(args.out)
-    docs = documents.generate(names)
+    html = args.format == "html"
+    docs = documents.generate(names, kinds=("html",)) if html else documents.generate(names)
     if args.all:
-        docs.append(documents.index(docs))
+        docs.append(documents.html_index(docs) if html else documents.index(docs))
     if args.check:
         stale = documents.stale(docs, out)
         if stale:
@@ -438,6 +441,8 @@ def _print_derivations(names: list[str], fmt: str) -> int:
             print()
         if fmt == "latex":
             print(derivation.latex())
+        elif fmt == "html":
+            print(derivation.html(), end="")
         elif fmt == "markdown":
             print(derivation.markdown())
         else:

@@ -15,9 +15,11 @@ from pathlib import Path
 from symnn.app import catalog
 from symnn.app.files import check_replaceable, write_bytes_atomic, write_text_atomic
 from symnn.errors import DocumentError, MissingDependency
+from symnn.render.html import index_html
 from symnn.progress import progress
 
 INDEX_NAME = "README.md"
+HTML_INDEX_NAME = "index.html"
 PDFLATEX_INSTALL = "apt-get install texlive-latex-base texlive-latex-recommended texlive-pictures"
 
 
@@ -31,8 +33,13 @@ class Document:
     steps: int
 
 
-def generate(names: list[str] | None = None) -> list[Document]:
-    """Build, verify and render the named catalog entries (all by default); refuse any that do not verify."""
+# How each kind of file renders a derivation: a LaTeX article or an HTML page with MathML.
+RENDERINGS = {"tex": lambda derivation: derivation.document(), "html": lambda derivation: derivation.html()}
+
+
+def generate(names: list[str] | None = None, kinds: tuple[str, ...] = ("tex",)) -> list[Document]:
+    """Build, verify and render the named catalog entries (all by default) as NAME.tex and/or NAME.html;
+    refuse any that do not verify."""
     documents = []
     chosen = names or catalog.names()
     for name in progress(chosen, total=len(chosen), description="derivations"):
@@ -41,7 +48,9 @@ def generate(names: list[str] | None = None) -> list[Document]:
         if not report.ok:
             failed = report.failures[0]
             raise DocumentError(f"derivation {name!r} does not verify: step {failed.number} ({failed.step.reason})")
-        documents.append(Document(f"{name}.tex", derivation.document(), derivation.title, len(derivation.steps)))
+        for kind in kinds:
+            documents.append(Document(f"{name}.{kind}", RENDERINGS[kind](derivation), derivation.title,
+                                      len(derivation.steps)))
     return documents
 
 
@@ -58,6 +67,13 @@ def index(documents: list[Document]) -> Document:
     ]
     lines += [f"| [{d.filename}]({d.filename}) | {d.title} | {d.steps} |" for d in documents]
     return Document(INDEX_NAME, "\n".join(lines) + "\n", "Derivations", 0)
+
+
+def html_index(documents: list[Document], title: str = "Derivations") -> Document:
+    """index.html: a page linking to each HTML derivation, with its title and number of steps."""
+    links = [(d.filename, d.title, f"({d.steps} steps)") for d in documents if d.filename.endswith(".html")]
+    intro = "Every step of every page is verified by symnn; the math is MathML, readable offline."
+    return Document(HTML_INDEX_NAME, index_html(title, intro, links), title, 0)
 
 
 def write(documents: list[Document], out_dir: Path) -> list[Path]:

@@ -19,6 +19,7 @@ from symnn.data import digits
 from symnn.core.layer import Neuron
 from symnn.core.network import Network
 from symnn.core.printing import pretty
+from symnn.render.html import index_html
 
 DEMAND_INPUTS = ["price", "shipping cost", "marketing", "material"]
 DEMAND_UNITS = [["affordability", "awareness", "perceived quality"], ["top-seller probability"]]
@@ -81,7 +82,7 @@ def run_tour(out: Path, say: Callable[[str], None] = print, pdf: bool | None = N
         say("a sigmoid network does not collapse: with exact weights, "
             f"x = {witness.x}, y = {witness.y}: f(x + y) + f(0) − f(x) − f(y) ≈ {witness.difference.evalf(8)} ≠ 0")
 
-    docs = documents.generate()
+    docs = documents.generate(kinds=("tex", "html"))
     docs.append(documents.index(docs))
     written += documents.write(docs, out / "derivations")
     if pdf is None:
@@ -90,7 +91,9 @@ def run_tour(out: Path, say: Callable[[str], None] = print, pdf: bool | None = N
         written += [documents.compile_pdf(path) for path in list(written) if path.suffix == ".tex"]
     index = out / "index.md"
     documents.write_text_atomic(index, _index(out, written))
-    written.append(index)
+    page = out / "index.html"
+    documents.write_text_atomic(page, _index_html(written, docs))
+    written += [index, page]
     return written
 
 
@@ -103,3 +106,12 @@ def _index(out: Path, written: list[Path]) -> str:
             lines.append(f"- ![{path.stem}]({relative})" if path.suffix == ".png" else f"- [{path.name}]({relative})")
         lines.append("")
     return "\n".join(lines)
+
+
+def _index_html(written: list[Path], docs: list) -> str:
+    """index.html: the figures embedded, and a link to each derivation's HTML page."""
+    figures = [(path.stem.replace("-", " "), path.read_bytes())
+               for path in sorted(written) if path.parent.name == "figures" and path.suffix == ".png"]
+    links = [(f"derivations/{d.filename}", d.title, f"({d.steps} steps)") for d in docs if d.filename.endswith(".html")]
+    return index_html("symnn tour", "What symnn tour wrote: the lecture's figures, and every derivation as a page "
+                      "whose steps symnn verified. Regenerate with symnn tour --out DIR.", links, figures)

@@ -11,11 +11,11 @@ relation, and the reason moves under the equation when the line has no room.
 from __future__ import annotations
 
 import base64
-from collections import Counter
 from html import escape
 from xml.dom import minidom
 
 from symnn.render.derivation import APPROX, DEFINES, EQUALS, IFF, continues
+from symnn.render.diagram import network_svg
 from symnn.render.mathml import SymnnMathMLPrinter, math_element
 from symnn.render.texmath import tex_mathml
 
@@ -37,15 +37,16 @@ p, li {{ overflow-wrap: break-word; }}
 .lhs, .rhs {{ display: flex; flex-wrap: wrap; align-items: baseline; min-width: 0; row-gap: 0.35em;
   overflow-x: auto; overflow-y: hidden; padding: 0.15em 0; }}
 .lhs {{ justify-content: flex-end; }}
+.group {{ display: inline-flex; flex-wrap: wrap; align-items: baseline; min-width: 0; row-gap: 0.35em; }}
 .steps math[display="block"] {{ margin: 0; }}
 .reason {{ margin-left: auto; padding-left: 2em; color: #444; font-style: italic; font-size: 0.92em; }}
 .mark {{ font-style: normal; margin-left: 0.6em; color: #2a7a2a; white-space: nowrap; }}
-.mark.sampled {{ color: #9a6a00; }}
+.mark.points, .mark.decimal {{ color: #9a6a00; }}
 .mark.fails {{ color: #b00020; font-weight: bold; }}
 .checks {{ border-top: 1px solid #ccc; margin-top: 2rem; font-size: 0.92em; }}
 .checks ol {{ padding-left: 1.5em; }}
 .figures figure {{ margin: 1rem 0 2rem; text-align: center; }}
-.figures img {{ max-width: 100%; height: auto; }}
+.figures img {{ max-width: min(100%, 52rem); height: auto; }}
 @media print {{ body {{ background: white; }} .mark {{ color: black; }} }}
 """.strip()
 
@@ -82,29 +83,34 @@ def _text_nodes(node):
             yield from _text_nodes(child)
 
 
+def _blocks(pieces: list) -> str:
+    """One display <math> per piece; a nested list is a group that wraps inside only when it must."""
+    return "".join(math_element(piece, "block") if isinstance(piece, str)
+                   else f'<span class="group">{_blocks(piece)}</span>' for piece in pieces)
+
+
 def _side(expr, printer: SymnnMathMLPrinter, cell: str) -> str:
-    blocks = "".join(math_element(term, "block") for term in printer.terms(expr))
-    return f'<div class="{cell}">{blocks}</div>'
+    return f'<div class="{cell}">{_blocks(printer.pieces(expr))}</div>'
 
 
-def _mark(check) -> str:
-    method = escape(check.check.method)
-    if not check.holds:
-        return f'<span class="mark fails" title="{method}">\u2717 does not hold</span>'
-    if "points" in check.check.method:  # checked at sample points only: said where the step stands
-        return f'<span class="mark sampled" title="{method}">\u2713 at sample points</span>'
-    return f'<span class="mark" title="{method}">\u2713</span>'
+def _mark(check, text: str) -> str:
+    """The mark beside a step (Verification.marks: ✓ for a proof, words for a sampled step, nothing for a definition)."""
+    if not text:
+        return ""
+    kind = "fails" if not check.holds else check.check.kind
+    return f'<span class="mark {kind}" title="{escape(check.check.method)}">{escape(text)}</span>'
 
 
 def steps_html(derivation, report=None) -> str:
     """The steps as a grid of lhs, relation and right side; the reason (and the check mark) ends each right side."""
     rows, previous = [], None
     checks = list(report.steps) if report is not None else [None] * len(derivation.steps)
-    for step, check in zip(derivation.steps, checks):
+    marks = report.marks() if report is not None else [""] * len(derivation.steps)
+    for step, check, mark_text in zip(derivation.steps, checks, marks):
         printer = SymnnMathMLPrinter({"order": step.order} if step.order else {})
         lhs = '<div class="lhs"></div>' if continues(previous, step) else _side(step.lhs, printer, "lhs")
         relation = math_element(f"<mo>{_RELATION[step.relation]}</mo>", "block")
-        mark = _mark(check) if check is not None else ""
+        mark = _mark(check, mark_text) if check is not None else ""
         reason = f'<span class="reason">{prose(step.reason)}{mark}</span>'
         rhs = _side(step.rhs, printer, "rhs").removesuffix("</div>") + reason + "</div>"
         rows.append(f'{lhs}\n<div class="rel">{relation}</div>\n{rhs}')
@@ -120,17 +126,15 @@ def _given(derivation) -> str:
 
 
 def check_report(report) -> str:
-    """One line for the whole derivation (how many steps, checked how), then each step's method."""
-    counts = Counter(s.check.method for s in report.steps)
-    how = "; ".join(f"{count} {escape(method)}" for method, count in counts.items())
-    verdict = "every step holds" if report.ok else f"{len(report.failures)} step(s) DO NOT HOLD"
+    """One line for the whole derivation (Verification.report), then each step's method."""
+    verdict = "" if report.ok else " SOME STEPS DO NOT HOLD."
     items = "\n".join(
         f"<li>{'holds' if s.holds else 'DOES NOT HOLD'} \u2014 {escape(s.check.method)}"
         + (f" ({escape(s.check.detail)})" if s.check.detail and not s.holds else "") + "</li>"
         for s in report.steps)
-    return (f'<section class="checks">\n<h2>Checked by symnn</h2>\n'
-            f"<p>{len(report.steps)} steps checked, {verdict}: {how}.</p>\n"
-            f"<details><summary>each step</summary>\n<ol>\n{items}\n</ol>\n</details>\n</section>")
+    return (f'<section class="checks">\n<p><strong>Checked by symnn.</strong> {escape(report.report())}.{verdict} '
+            "A \u2713 marks a step proved symbolically; a step checked only at sample points says so beside it.</p>\n"
+            f"<details><summary>How each step was checked</summary>\n<ol>\n{items}\n</ol>\n</details>\n</section>")
 
 
 def page(title: str, body: str) -> str:
@@ -141,13 +145,13 @@ def page(title: str, body: str) -> str:
             f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n")
 
 
-def derivation_html(derivation, report, diagram_svg: str | None = None) -> str:
-    """The whole page of one derivation; ``report`` is its Verification, ``diagram_svg`` an inline SVG or None."""
+def derivation_html(derivation, report) -> str:
+    """The whole page of one derivation; ``report`` is its Verification. The network diagram is inline SVG."""
     parts = [f"<h1>{prose(derivation.title)}</h1>"]
     if derivation.intro:
         parts.append(f'<p class="intro">{prose(derivation.intro)}</p>')
-    if diagram_svg:
-        parts.append(f'<div class="diagram">{diagram_svg}</div>')
+    if derivation.diagram is not None:
+        parts.append(f'<div class="diagram">{network_svg(derivation.diagram)}</div>')
     if derivation.given:
         parts.append(_given(derivation))
     parts.append(steps_html(derivation, report))
@@ -160,7 +164,10 @@ def derivation_html(derivation, report, diagram_svg: str | None = None) -> str:
 def index_html(title: str, intro: str, links: list[tuple[str, str, str]],
                figures: list[tuple[str, bytes]] = ()) -> str:
     """A page linking to others: ``links`` are (href, title, note); ``figures`` (caption, PNG bytes) are embedded."""
-    parts = [f"<h1>{prose(title)}</h1>", f"<p>{prose(intro)}</p>"]
+    items = "\n".join(f'<li><a href="{escape(href)}">{prose(text)}</a>{" " + prose(note) if note else ""}</li>'
+                      for href, text, note in links)
+    parts = [f"<h1>{prose(title)}</h1>", f"<p>{prose(intro)}</p>",
+             f"<section>\n<h2>Derivations</h2>\n<ul>\n{items}\n</ul>\n</section>"]
     if figures:
         parts.append('<section class="figures">\n<h2>Figures</h2>')
         for caption, png in figures:
@@ -168,7 +175,4 @@ def index_html(title: str, intro: str, links: list[tuple[str, str, str]],
             parts.append(f'<figure><img src="data:image/png;base64,{data}" alt="{escape(caption)}">'
                          f"<figcaption>{escape(caption)}</figcaption></figure>")
         parts.append("</section>")
-    items = "\n".join(f'<li><a href="{escape(href)}">{prose(text)}</a>{" " + prose(note) if note else ""}</li>'
-                      for href, text, note in links)
-    parts.append(f"<section>\n<h2>Derivations</h2>\n<ul>\n{items}\n</ul>\n</section>")
     return page(title, "\n".join(parts))

@@ -9,7 +9,7 @@ into its printed terms, so a page can break a line between terms and only there.
 
 from __future__ import annotations
 
-from sympy import (Add, Basic, Derivative, Integer, MatAdd, MatrixBase, Mul, Number, Piecewise, S, Subs, Sum,
+from sympy import (Add, Basic, Derivative, Integer, MatAdd, MatMul, MatrixBase, Mul, Number, Piecewise, S, Subs, Sum,
                    UnevaluatedExpr, exp, preorder_traversal)
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
@@ -23,6 +23,7 @@ from symnn.errors import InvalidArgumentError
 
 MINUS = "\u2212"
 PRIME = "\u2032"
+PRIME_DROP = "-0.45em"
 # minidom's text nodes here are written raw (SymPy's printer relies on that for entities), so text is escaped once.
 _RELATION = {"Equality": "=", "Unequality": "\u2260", "GreaterThan": "\u2265", "LessThan": "\u2264",
              "StrictGreaterThan": "&gt;", "StrictLessThan": "&lt;"}
@@ -82,8 +83,6 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
         """A notation symbol from its parts, by notation.py's rules: no comma while every index is one character."""
         letter, primed = _ROLE_LETTER[role]
         base = self._element("mi", text=letter)
-        if primed:  # w'_k: the prime beside the letter, where a browser draws it at a readable size
-            base = self._row(base, self._mo(PRIME, lspace="0", rspace="0"))
         if name is not None:
             sub = self._element("mtext", text=name)
         elif indices:
@@ -97,7 +96,14 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
         else:
             sub = None
         sup = self._layer(layer) if layer is not None else None
+        if primed:  # w'_k (these have no layer)
+            sup = self._prime()
         return self._scripted(base, sub, sup)
+
+    def _prime(self):
+        # The prime glyph is drawn raised already: at script size it shrinks to a speck, at full size in the
+        # superscript place it floats; full size, lowered back, it sits where TeX puts w'_1.
+        return self._element("mpadded", self._mo(PRIME, style="font-size: inherit"), voffset=PRIME_DROP, height="0")
 
     # --- the lecture's objects ------------------------------------------------------
     def _print_NotationSymbol(self, sym: NotationSymbol):
@@ -115,7 +121,7 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
     def _matrix_letter(self, matrix: NotationMatrix):
         letter = matrix.letter
         base = self._element("mi", text=letter.rstrip("'"))
-        return self._row(base, self._mo(PRIME, lspace="0", rspace="0")) if letter.endswith("'") else base
+        return self._element("msup", base, self._prime()) if letter.endswith("'") else base
 
     def _print_NotationMatrix(self, matrix: NotationMatrix):
         base = self._matrix_letter(matrix)
@@ -304,19 +310,73 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
     def to_string(self, node) -> str:
         return node.toxml().encode("ascii", "xmlcharrefreplace").decode()
 
-    def terms(self, expr) -> list[str]:
-        """The MathML of each term of a top-level sum (the later ones with their + or −), or the whole expression."""
+    def pieces(self, expr) -> list:
+        """Where a line may break: the MathML of each term of a top-level sum (the later ones with their + or −).
+
+        A long term that is g(…) of a sum, or a product with one sum in parentheses, is a nested list:
+        the pieces of that sum, the opening ``σ(`` or ``w_{11}^{[2]}(`` on the first and the ``)`` on the last,
+        so a page breaks inside it only when the term alone is wider than the line.
+        """
         check_printable(expr)
-        if isinstance(expr, MatAdd):
-            terms = sorted(expr.args, key=_block_term_rank)
-        elif isinstance(expr, Add):
-            terms = self.ordered_terms(expr)
-        else:
-            return [self.doprint(expr)]
-        pieces = [self.doprint(terms[0])]
+        terms = self._sum_terms(expr)
+        if terms is None:
+            return [self._piece(expr)]
+        out = [self._piece(terms[0])]
         for term in terms[1:]:
-            pieces.append("".join(self.to_string(node) for node in self.signed_term(term)))
-        return pieces
+            sign, rest = (MINUS, -term) if term.could_extract_minus_sign() else ("+", term)
+            out.append(_attach(self._piece(rest), self.to_string(self._mo(sign, form="infix")), ""))
+        return out
+
+    def _sum_terms(self, expr) -> list | None:
+        if isinstance(expr, MatAdd):
+            return sorted(expr.args, key=_block_term_rank)
+        return self.ordered_terms(expr) if isinstance(expr, Add) else None
+
+    def _piece(self, term):
+        if not isinstance(term, Basic) or _leaves(term) <= LONG_TERM:
+            return self.doprint(term)
+        if isinstance(term, AppliedActivation) and isinstance(term.args[0], Add):
+            name = self._row(self._element("mi", text=term.activation.pretty_name), self._mo("\u2061"))
+            return self._opened(term.args[0], self.to_string(name), "")
+        if isinstance(term, Mul) and not term.has(UnevaluatedExpr) and fraction(term, exact=True)[1] is S.One:
+            if term.could_extract_minus_sign():
+                return _attach(self._piece(-term), self.to_string(self._mo(MINUS)), "")
+            block = isinstance(term, MatMul)  # a MatMul is a Mul too; its factors keep their order
+            factors = list(term.args) if block or self.order in ("old", "none") else term.as_ordered_factors()
+            sums = [n for n, f in enumerate(factors) if isinstance(f, (Add, MatAdd))]
+            if len(sums) == 1:
+                n = sums[0]
+                times = self.to_string(self._mo("&InvisibleTimes;" if block else self.mathml_tag(term)))
+                before = "".join(self.to_string(self.parenthesize(f, PRECEDENCE["Mul"])) + times for f in factors[:n])
+                after = "".join(times + self.to_string(self.parenthesize(f, PRECEDENCE["Mul"]))
+                                for f in factors[n + 1:])
+                return self._opened(factors[n], before, after)
+        return self.doprint(term)
+
+    def _opened(self, inner, before: str, after: str) -> list:
+        """``before (`` + the pieces of ``inner`` + ``) after``, as one group."""
+        size = {} if _tall(inner) else {"stretchy": "false"}
+        opening, closing = (self.to_string(self._mo(p, **size)) for p in "()")
+        return _attach(self.pieces(inner), before + opening, closing + after)
+
+
+# A term with more leaves than this (symbols and numbers, ~30 px each) may not fit beside its lhs: it gets break
+# points inside (a browser uses them only when the term alone is wider than the line).
+LONG_TERM = 8
+
+
+def _leaves(expr) -> int:
+    return sum(1 for node in preorder_traversal(expr) if isinstance(node, Basic) and not node.args)
+
+
+def _attach(piece, before: str, after: str):
+    """A piece (a string, or a list of pieces) with MathML put before its first and after its last string."""
+    if isinstance(piece, str):
+        return before + piece + after
+    items = list(piece)
+    items[0] = _attach(items[0], before, "")
+    items[-1] = _attach(items[-1], "", after)
+    return items
 
 
 def _tall(expr) -> bool:

@@ -155,8 +155,9 @@ class _Reader:
                 sub = self.argument()
             else:
                 sup = self.argument()
-        if primes:
-            sup = f"<mo>{primes}</mo>" if sup is None else f"<mrow><mo>{primes}</mo>{sup}</mrow>"
+        if primes:  # full size and lowered, as symnn.render.mathml prints w'_1
+            mark = f'<mpadded voffset="-0.45em" height="0"><mo style="font-size: inherit">{primes}</mo></mpadded>'
+            sup = mark if sup is None else f"<mrow>{mark}{sup}</mrow>"
         if sub is None and sup is None:
             return base
         tags = ("munder", "mover", "munderover") if large else ("msub", "msup", "msubsup")
@@ -220,8 +221,8 @@ class _Reader:
 def tex_mathml(tex: str) -> str:
     """The MathML content (no ``<math>`` wrapper) of a short TeX formula.
 
-    >>> tex_mathml("w'_1 x_1")
-    '<msubsup><mi>w</mi><mn>1</mn><mo>′</mo></msubsup><msub><mi>x</mi><mn>1</mn></msub>'
+    >>> tex_mathml("x_1^{[0]}")
+    '<msubsup><mi>x</mi><mn>1</mn><mrow><mo form="prefix" stretchy="false">[</mo><mn>0</mn><mo form="postfix" stretchy="false">]</mo></mrow></msubsup>'
     """
     reader = _Reader(tex)
     content = reader.sequence()
