@@ -103,6 +103,7 @@ def test_document_is_standalone_and_lists_checks():
     # one line for the document, a mark beside each proved step
     assert "\\textbf{Checked by symnn.} 2 steps checked: 2 symbolically." in text
     assert "\\text{expand $\\checkmark$}" in text and "\\text{factor t $\\checkmark$}" in text
+    assert text.rstrip().endswith("\\end{document}")
 
 
 def test_a_sampled_step_says_so_beside_it_and_in_the_report():
@@ -123,7 +124,6 @@ def test_a_failing_step_is_named_in_the_report():
     report = d.verify().report()
     assert report.startswith("3 steps checked: 2 symbolically") and report.endswith("; 1 DO NOT HOLD (steps 3)")
     assert "SOME STEPS DO NOT HOLD" in d.document()
-    assert text.rstrip().endswith("\\end{document}")
 
 
 def test_markdown_and_text():
@@ -149,7 +149,7 @@ def test_tikz_diagram_of_a_small_network():
     text = network_tikz(Network([3, 4, 1]))
     assert text.startswith("\\begin{tikzpicture}") and text.endswith("\\end{tikzpicture}")
     assert "{$a_{4}^{[1]}$}" in text and "{$x_{3}$}" in text
-    assert "node[weight, pos=0.3] {$w_{21}^{[1]}$}" in text  # edges into unit 1 are labelled
-    assert text.count("\\draw") == 3 * 4 + 4 * 1
+    assert "{$w_{21}^{[1]}$} (n1-1);" in text  # edges into unit 1 are labelled
+    assert text.count("\\draw[") == 3 * 4 + 4 * 1 + 4 + 1  # weights, then one bias arrow per unit
     with pytest.raises(symnn.SymnnError, match="at most 8"):
         network_tikz(Network([35, 1]))

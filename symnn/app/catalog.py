@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from sympy.matrices.expressions.dotproduct import DotProduct
 from sympy import (
     Add,
     Derivative,
@@ -19,13 +20,14 @@ from sympy import (
     Subs,
     Sum,
     Symbol,
+    Transpose,
     UnevaluatedExpr,
     exp,
     tanh,
 )
 
 from symnn.core import notation
-from symnn.core.activations import Activation, get, z
+from symnn.core.activations import Activation, function_class, get, z
 from symnn.core.layer import Neuron
 from symnn.core.network import Network
 from symnn.errors import InvalidArgumentError
@@ -141,32 +143,58 @@ def layer_matrix() -> Derivation:
 
 
 def linear_collapse_341() -> Derivation:
-    """The lecture's slide: with all activations linear, the 3-4-1 network is a linear model."""
+    """The lecture's slide: with all activations linear, the 3-4-1 network is a linear model.
+
+    Its three lines come out as the slide writes them (products with ·, w_j^{[2]} for the one output
+    unit's weights); the vectors and g are defined first, and every equality is checked.
+    """
     net = Network([3, 4, 1], activation="linear", bias=False)
     output = net.layers[-1].a_symbol(1)
+    g = function_class(get("linear"))
+    X, w1 = notation.matrix("X", 3, 1), notation.matrix("w", 3, 1, layer=1, unit=1)
+    w2, a1 = notation.matrix("w", 4, 1, layer=2), notation.matrix("a", 4, 1, layer=1)
+    dot = {"mul_symbol": "dot"}
     d = Derivation(
         "All activations linear: the 3-4-1 network is a linear model",
         diagram=net,
-        intro="The lecture's network without biases: three inputs, four hidden units, one output, $g(z) = z$ everywhere.",
-        conclusion="Linear model! Whatever the hidden layer, linear activations give $f(x) = w'_1 x_1 + w'_2 x_2 + w'_3 x_3$.",
+        intro="The lecture's network without biases: three inputs, four hidden units, one output, and the "
+              "linear activation $g(z) = z$ in every layer.",
+        conclusion="Linear model! Whatever the hidden layer, linear activations give "
+                   "$f(X) = w'_1 \\cdot x_1 + w'_2 \\cdot x_2 + w'_3 \\cdot x_3$.",
     )
-    d.define(output, Sum(notation.WeightAt(_j, 1, 2) * notation.ActivationAt(_j, 1), (_j, 1, 4)),
-             "the output, with $g(z) = z$")
-    for unit in range(1, 5):
+
+    def column(entries):
+        return Transpose(ImmutableMatrix([entries]))
+
+    d.define(X, column(net.inputs()), "the inputs as one vector")
+    d.define(w1, column([notation.w(k, 1, 1) for k in (1, 2, 3)]), "the weights into hidden unit 1")
+    d.define(w2, column([notation.w(j, 1, 2) for j in (1, 2, 3, 4)]), "the weights into the output")
+    d.define(a1, column([notation.a(j, 1) for j in (1, 2, 3, 4)]), "the hidden layer's activations")
+    d.define(notation.a(1, 1), g(DotProduct(w1, X)), "hidden unit 1", **dot)
+    d.step(notation.a(1, 1), Sum(notation.WeightAt(_i, 1, 1) * notation.InputAt(_i), (_i, 1, 3)),
+           "with $g(z) = z$", same_line=True, **dot)
+    for unit in range(2, 5):
         d.define(notation.a(unit, 1), Sum(notation.WeightAt(_i, unit, 1) * notation.InputAt(_i), (_i, 1, 3)),
-                 f"hidden unit {unit}, with $g(z) = z$")
-    nested = Sum(notation.WeightAt(_j, 1, 2) * Sum(notation.WeightAt(_i, _j, 1) * notation.InputAt(_i), (_i, 1, 3)),
-                 (_j, 1, 4))
-    d.step(output, nested, "substitute the hidden units")
-    swapped = Sum(Sum(notation.WeightAt(_i, _j, 1) * notation.WeightAt(_j, 1, 2), (_j, 1, 4)) * notation.InputAt(_i),
-                  (_i, 1, 3))
-    d.step(output, swapped, "exchange the order of summation")
-    result = collapse(net)
+                 f"hidden unit {unit}, the same way", **dot)
+    label = notation.label("Output")
+    d.define(label, output, "the output unit", **dot)
+    d.define(output, g(DotProduct(w2, a1)), "", same_line=True, **dot)
+    d.step(output, Sum(notation.WeightAt(_j, 1, 2) * notation.ActivationAt(_j, 1), (_j, 1, 4)),
+           "with $g(z) = z$", same_line=True, **dot)
     for k in (1, 2, 3):
-        d.define(notation.w_prime(k), Sum(notation.WeightAt(k, _j, 1) * notation.WeightAt(_j, 1, 2), (_j, 1, 4)),
-                 "name the coefficient of each input")
-    d.step(output, result.model(), "Linear model!")
-    d.step(notation.w_prime(1), result.weights[0], "written out")
+        d.define(notation.w_prime(k), Sum(notation.WeightAt(k, _j, 1) * notation.OutputWeightAt(_j, 2), (_j, 1, 4)),
+                 "name the coefficient of each input", **dot)
+    f = notation.network_function("f")
+    d.define(f(X), output, "the network as a function", **dot)
+    nested = Sum(notation.OutputWeightAt(_j, 2) * Sum(notation.WeightAt(_i, _j, 1) * notation.InputAt(_i), (_i, 1, 3)),
+                 (_j, 1, 4))
+    d.step(output, nested, "substitute the hidden units", same_line=True, **dot)
+    result = collapse(net)
+    d.step(output, result.model(), "collect the coefficient of each input", same_line=True, **dot)
+    swapped = Sum(Sum(notation.WeightAt(_i, _j, 1) * notation.OutputWeightAt(_j, 2), (_j, 1, 4)) * notation.InputAt(_i),
+                  (_i, 1, 3))
+    d.step(output, swapped, "the same sum with the order of summation exchanged", **dot)
+    d.step(notation.w_prime(1), result.weights[0], "$w'_1$ written out", **dot)
     return d
 
 

@@ -361,7 +361,9 @@ class InputAt(_IndexedTerm):
 
 # --- the block form: matrices of any size -------------------------------------
 
-_MATRIX_LETTER = {"W": "W", "Wp": "W'", "b": "b", "bp": "b'", "a": "a", "z": "z", "x": "x"}
+# "w": a unit's weight vector w_i^{[j]} (column i of W^{[j]}), or w^{[j]} of a one-unit layer; "X": the
+# inputs as one vector, as the lecture writes it in w_1^{[1]} · X
+_MATRIX_LETTER = {"W": "W", "Wp": "W'", "b": "b", "bp": "b'", "a": "a", "z": "z", "x": "x", "w": "w", "X": "X"}
 
 
 class NotationMatrix(MatrixSymbol):
@@ -370,15 +372,22 @@ class NotationMatrix(MatrixSymbol):
     def _parts(self):
         name = str(self.args[0])
         role, _, layer = name.partition("_L")
+        role = role.partition("_U")[0]
         return _MATRIX_LETTER[role], (layer or None)
+
+    @property
+    def unit(self) -> str | None:
+        """The unit index of a weight vector w_i^{[j]}, else None."""
+        return str(self.args[0]).partition("_L")[0].partition("_U")[2] or None
 
     def _latex(self, printer) -> str:
         letter, layer = self._parts()
-        return letter + (f"^{{[{layer}]}}" if layer else "")
+        unit = f"_{{{self.unit}}}" if self.unit else ""
+        return letter + unit + (f"^{{[{layer}]}}" if layer else "")
 
     def _sympystr(self, printer) -> str:
         letter, layer = self._parts()
-        return letter + (f"[{layer}]" if layer else "")
+        return letter + (self.unit or "") + (f"[{layer}]" if layer else "")
 
     def _pretty(self, printer):
         letter, layer = self._parts()
@@ -398,12 +407,38 @@ class NotationMatrix(MatrixSymbol):
         return self._parts()[1]
 
 
-def matrix(role: str, rows, cols, layer: Index | None = None) -> NotationMatrix:
-    """The block-form matrix ``role^{[layer]}`` of shape rows × cols (sizes may be SymPy symbols)."""
+def matrix(role: str, rows, cols, layer: Index | None = None, unit: Index | None = None) -> NotationMatrix:
+    """The block-form matrix ``role_{unit}^{[layer]}`` of shape rows × cols (sizes may be SymPy symbols)."""
     if role not in _MATRIX_LETTER:
         raise InvalidNamesError(f"unknown matrix role {role!r}; allowed: {', '.join(_MATRIX_LETTER)}")
-    name = role if layer is None else f"{role}_L{_check_index(layer, 'layer')}"
+    name = role + ("" if unit is None else f"_U{_check_index(unit, 'unit')}")
+    name += "" if layer is None else f"_L{_check_index(layer, 'layer')}"
     return NotationMatrix(name, rows, cols)
+
+
+class TextLabel(Symbol):
+    """A word standing for a quantity, printed upright: the lecture's \\text{Output}."""
+
+    def _latex(self, printer) -> str:
+        return f"\\text{{{self.name}}}"
+
+
+def label(word: str) -> TextLabel:
+    """``\\text{Output}`` as a symbol, for lines such as Output = a_1^{[2]} = …."""
+    return TextLabel(check_name(word))
+
+
+class OutputWeightAt(_IndexedTerm):
+    """``w_j^{[L]}``: weight j into the only unit of a one-unit layer, as the lecture writes it (= w_{j1}^{[L]})."""
+
+    role = "w"
+    nargs = 2
+
+    @classmethod
+    def eval(cls, k, layer):
+        if isinstance(k, Integer) and isinstance(layer, (Integer, Symbol)):
+            return _make(SymbolInfo("w", (int(k), 1), _as_python_index(layer), None))
+        return None
 
 
 def variable(name: str) -> Symbol:

@@ -36,7 +36,9 @@ class Step:
     relation is ``"="`` (checked), ``":="`` (a definition: later steps are
     checked with lhs replaced by rhs), ``"iff"`` (two conditions on ``variable``
     with the same solutions) or ``"approx"`` (rhs a decimal within ``tolerance``).
-    ``order="none"`` prints sums in the order they were built (for shown arithmetic).
+    ``order="none"`` prints sums in the order they were built (for shown arithmetic);
+    ``mul_symbol="dot"`` writes products with ·, as the lecture does; ``same_line`` continues the
+    previous step's line (a = b = c on one line, as on a slide).
     """
 
     lhs: Any
@@ -46,6 +48,8 @@ class Step:
     variable: Symbol | None = None
     tolerance: Any = None
     order: str | None = None
+    mul_symbol: str | None = None
+    same_line: bool = False
 
     def __post_init__(self):
         if self.relation not in RELATIONS:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from sympy.matrices.expressions.dotproduct import DotProduct
 from sympy import (
     Abs,
     cosh,
@@ -74,7 +75,7 @@ def prepare(expr):
     if isinstance(expr, MatrixBase):
         return expr.applyfunc(prepare)
     if isinstance(expr, Basic):
-        expr = expr.doit() if expr.has(Sum, Derivative) else expr
+        expr = expr.doit() if expr.has(Sum, Derivative, DotProduct) else expr
         return explicit(expr)
     return expr
 

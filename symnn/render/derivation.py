@@ -78,13 +78,16 @@ def derivation_latex(derivation, environment: str = "align*", width: float = TEX
     rows = [_Row.of(step, previous) for previous, step in zip([None, *derivation.steps], derivation.steps)]
     if marks is not None:  # how each step was checked, beside its reason
         rows = [replace(row, reason=with_mark(row.reason, mark)) for row, mark in zip(rows, marks)]
+    rows = _join_lines(rows, derivation.steps)
     if environment == "aligned":
         return _environment(rows, environment, width)
     # align* gives every row the widest left side: a wide one (a block-form line) stands in an
     # environment of its own, so the narrow ones keep their room
     groups: list[list[_Row]] = []
     for row in rows:
-        alone = latex_width(row.lhs) > WIDE_LEFT
+        left = latex_width(row.lhs)
+        # a wide left side, or a line that leaves no room for its reason even when broken
+        alone = left > WIDE_LEFT or not row.fits(width - REASON_WIDTH - COLUMN_GAP - left - RELATION_WIDTH)
         if alone or not groups or groups[-1][-1].alone:
             groups.append([])
         groups[-1].append(replace(row, alone=alone))
@@ -92,6 +95,19 @@ def derivation_latex(derivation, environment: str = "align*", width: float = TEX
 
 
 WIDE_LEFT = 80.0  # points
+
+
+def _join_lines(rows: list, steps: list) -> list:
+    """Steps marked ``same_line`` continue the line before them: a = b = c, with both reasons."""
+    joined: list = []
+    for row, step in zip(rows, steps):
+        if step.same_line and joined:
+            last = joined[-1]
+            reason = "; ".join(part for part in (last.reason, row.reason) if part)
+            joined[-1] = replace(last, rhs=f"{last.rhs} {row.relation} {row.rhs}", terms=(), reason=reason)
+        else:
+            joined.append(row)
+    return joined
 
 
 def with_mark(reason: str, mark: str) -> str:
@@ -146,7 +162,10 @@ class _Row:
 
     @classmethod
     def of(cls, step, previous) -> "_Row":
-        printer = SymnnLatexPrinter({"order": step.order} if step.order else {})
+        settings = {"order": step.order} if step.order else {}
+        if step.mul_symbol:
+            settings["mul_symbol"] = step.mul_symbol
+        printer = SymnnLatexPrinter(settings)
         lhs = "" if continues(previous, step) else printer.doprint(step.lhs)
         terms = sum_terms(step.rhs, printer) if step.relation != IFF else None
         return cls(lhs, _LATEX_RELATION[step.relation], printer.doprint(step.rhs), tuple(terms or ()), step.reason)
