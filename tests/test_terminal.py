@@ -7,11 +7,12 @@ import json
 import re
 
 import pytest
+from sympy import Sum, Symbol
 
 import symnn
 from symnn import Network, Neuron
 from symnn.app import catalog
-from symnn.core.notation import NotationMatrix, NotationSymbol
+from symnn.core.notation import ActivationAt, BiasAt, InputAt, NotationMatrix, NotationSymbol, WeightAt
 from symnn.core.printing import pretty_printer, terminal_width, unicode_name
 from symnn.render.text import derivation_text
 
@@ -154,14 +155,20 @@ def test_derive_command_uses_the_terminal_width(cli, monkeypatch, width):
 
 
 def test_sums_print_on_one_line_in_the_lecture_s_form(derivations):
+    i, j, k = (Symbol(letter, integer=True) for letter in "ijk")
+    z_j = Sum(WeightAt(k, 1, j) * ActivationAt(k, i), (k, 1, 3)) + BiasAt(1, j)
+    assert symnn.pretty(z_j) == "Σₖ₌₁³ wₖ₁⁽ʲ⁾⋅aₖ⁽ⁱ⁾ + b₁⁽ʲ⁾"
+    inner = Sum(WeightAt(i, j, 1) * InputAt(i), (i, 1, 3))
+    # a Σ inside a product in parentheses, as the lecture writes Σ_j w_j^{[2]} · (Σ_i w_{ij}^{[1]} · x_i)
+    assert symnn.pretty(Sum(WeightAt(j, 1, 2) * inner, (j, 1, 4))) == "Σⱼ₌₁⁴ wⱼ₁⁽²⁾⋅(Σᵢ₌₁³ wᵢⱼ⁽¹⁾⋅xᵢ)"
+    assert symnn.pretty(Sum(WeightAt(k, 1, 1) * InputAt(k) + BiasAt(1, 1), (k, 1, 2))) == "Σₖ₌₁² (wₖ₁⁽¹⁾⋅xₖ + b₁⁽¹⁾)"
+    n = Symbol("q", integer=True)  # a limit with no superscript letter
+    assert symnn.pretty(Sum(InputAt(k), (k, 1, n))) == "Σ[k=1..q] xₖ"
     neuron = derivation_text(derivations["neuron"], width=80)
     assert "z₁⁽ʲ⁾ = Σₖ₌₁³ wₖ₁⁽ʲ⁾⋅aₖ⁽ⁱ⁾ + b₁⁽ʲ⁾\n" in neuron
-    collapse = derivation_text(derivations["linear-collapse-3-4-1"], width=80)
-    assert "a₁⁽²⁾ = Σⱼ₌₁⁴ wⱼ₁⁽²⁾⋅aⱼ⁽¹⁾\n" in collapse
-    assert "a₁⁽²⁾ = Σⱼ₌₁⁴ wⱼ₁⁽²⁾⋅(Σᵢ₌₁³ wᵢⱼ⁽¹⁾⋅xᵢ)\n" in collapse
-    assert "     = Σᵢ₌₁³ (Σⱼ₌₁⁴ wᵢⱼ⁽¹⁾⋅wⱼ₁⁽²⁾)⋅xᵢ\n" in collapse
-    for text in (neuron, collapse):
-        assert "╲" not in text and "‾" not in text  # no drawn Σ glyphs
+    for derivation in derivations.values():
+        text = derivation_text(derivation, width=80)
+        assert "╲" not in text and "‾" not in text, derivation.title  # no drawn Σ glyphs
 
 
 def test_one_subscript_style():

@@ -20,15 +20,14 @@ import os
 import shutil
 from dataclasses import dataclass
 
-from sympy import Add, Basic, Eq, MatAdd, MatrixBase, Mul, S, sympify
+from sympy import Add, Basic, Eq, Float, Function, Integer, MatAdd, MatrixBase, Mul
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from symnn.core import guards
-from symnn.core.notation import (ActivationAt, BiasAt, InputAt, NotationMatrix, NotationSymbol, WeightAt,
-                                 format_parts)
+from symnn.core.notation import NotationMatrix, NotationSymbol, format_parts
 from symnn.errors import InvalidArgumentError
 from symnn.config import check_names, current
 
@@ -92,7 +91,12 @@ def _script_table(plain: str, scripted: str) -> dict[str, str]:
 SUBSCRIPTS = _script_table("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
 SUPERSCRIPTS = _script_table("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
                              "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ")
-_INDEXED_TERMS = (WeightAt, BiasAt, ActivationAt, InputAt)
+
+
+def _is_indexed_term(expr) -> bool:
+    """w_{k1}^{[j]}, b_i^{[j]}, a_k^{[j]}, x_k, w_j^{[L]} with symbolic indices: notation's Function heads
+    that carry a role and their printed indices (``_parts``)."""
+    return isinstance(expr, Function) and isinstance(getattr(expr, "role", None), str) and hasattr(expr, "_parts")
 
 
 def script(text: str, table: dict) -> str | None:
@@ -105,7 +109,11 @@ def unicode_name(role: str, indices: list[str], layer, name: str | None = None) 
     """One symbol in one style: ``wᵢ₁⁽¹⁾``, ``z₁⁽ʲ⁾``; an index without a Unicode subscript makes all the
     indices plain (``w_q1``), a layer without superscripts a plain ``^(q)``; a name is a plain index
     (``z_awareness⁽¹⁾``)."""
-    letter = format_parts(role, [], None, None, "str")
+    return scripted_name(format_parts(role, [], None, None, "str"), indices, layer, name)
+
+
+def scripted_name(letter: str, indices: list[str], layer, name: str | None = None) -> str:
+    """``letter`` with its indices as subscripts and its layer as a superscript, by unicode_name's rule."""
     separator = "" if all(len(i) == 1 for i in indices) else ","
     text = letter
     if name is not None:
@@ -128,11 +136,12 @@ class SymnnPrettyPrinter(PrettyPrinter):
             if info.name is not None:  # a named input or unit: its name as a plain index, x_price, z_awareness⁽¹⁾
                 return prettyForm(unicode_name(info.role, [], info.layer, info.name))
             return prettyForm(unicode_name(info.role, [str(i) for i in info.indices], info.layer))
-        if isinstance(expr, _INDEXED_TERMS):
+        if _is_indexed_term(expr):
             indices, layer = expr._parts()
             return prettyForm(unicode_name(expr.role, indices, layer))
-        if isinstance(expr, NotationMatrix) and expr.layer:
-            return prettyForm(expr.letter + (script(f"({expr.layer})", SUPERSCRIPTS) or f"^({expr.layer})"))
+        if isinstance(expr, NotationMatrix):
+            unit = getattr(expr, "unit", None)  # w_i^{[j]}, unit i's weight vector
+            return prettyForm(scripted_name(expr.letter, [unit] if unit else [], expr.layer))
         return super()._print(expr, **kwargs)
 
     def _print_Sum(self, expr):
@@ -151,7 +160,7 @@ class SymnnPrettyPrinter(PrettyPrinter):
         arg = self._print(expr.arg)
         if arg.height() > 1:
             return super()._print_Transpose(expr)
-        if not isinstance(expr.arg, NotationMatrix):
+        if not isinstance(expr.arg, (NotationMatrix, MatrixBase)):  # a bracketed matrix needs no parentheses
             arg = prettyForm(*arg.parens())
         return prettyForm(*arg.right("ᵀ"))
 
@@ -235,9 +244,12 @@ class _Layout:
 
     def place(self, items: list, indent: int, reserve: int = 0) -> None:
         """Greedy: a term goes on the line if it fits with what must follow it, else on a new line."""
+        last_break = max((n for n, i in enumerate(items) if isinstance(i, _Break)), default=-1)
         for number, item in enumerate(items):
             rest = items[number + 1:]
-            tail = _segment(rest) + (reserve if not any(isinstance(i, _Break) for i in rest) else 0)
+            # what must stay on this line after the item: up to the next Break, and after the last one
+            # whatever follows the whole list (the ")" closing it, …)
+            tail = _segment(rest) + (reserve if number >= last_break else 0)
             if isinstance(item, _Break):
                 if self.col + 1 + tail > self.width and self.col > indent:  # 1: the space not taken
                     self.newline(indent)
@@ -278,8 +290,8 @@ def _terms(expr, printer: PrettyPrinter) -> list[tuple[str, object]]:
         ordered = printer._as_ordered_terms(expr, order=printer._settings.get("order"))
     out = []
     for number, term in enumerate(ordered):
-        negative = term.could_extract_minus_sign() if not isinstance(expr, MatAdd) else \
-            S(term.as_coeff_mmul()[0]).could_extract_minus_sign()
+        coefficient = term.as_coeff_mmul()[0] if isinstance(expr, MatAdd) else term
+        negative = coefficient < 0 if isinstance(coefficient, int) else coefficient.could_extract_minus_sign()
         if negative and (term.is_Mul or term.is_Number or isinstance(expr, MatAdd)):
             out.append(("-", -term))
         else:
@@ -457,7 +469,8 @@ def pretty(obj, **options) -> str:
     check_printable(obj)
     if isinstance(obj, Eq):
         return layout(obj.rhs, printer, lhs=obj.lhs)
-    return layout(sympify(obj), printer)
+    return layout(obj if isinstance(obj, (Basic, MatrixBase)) else Integer(obj) if isinstance(obj, int) else Float(obj),
+                  printer)
 
 
 def _is_equation_list(obj) -> bool:
