@@ -411,7 +411,7 @@ def cmd_derive(args) -> int:
         raise InvalidArgumentError("--pdf compiles the LaTeX files; it cannot be combined with --format html")
     out = output_folder(args.out)
     html = args.format == "html"
-    docs = documents.generate(names, kinds=("html",)) if html else documents.generate(names)
+    docs = documents.generate_html(names) if html else documents.generate(names)
     if args.all:
         docs.append(documents.html_index(docs) if html else documents.index(docs))
     if args.check:

@@ -40,6 +40,15 @@ RENDERINGS = {"tex": lambda derivation: derivation.document(), "html": lambda de
 def generate(names: list[str] | None = None, kinds: tuple[str, ...] = ("tex",)) -> list[Document]:
     """Build, verify and render the named catalog entries (all by default) as NAME.tex and/or NAME.html;
     refuse any that do not verify."""
+    return _render(names, kinds)
+
+
+def generate_html(names: list[str] | None = None) -> list[Document]:
+    """The named catalog entries (all by default) as standalone HTML pages, NAME.html."""
+    return _render(names, ("html",))
+
+
+def _render(names: list[str] | None, kinds: tuple[str, ...]) -> list[Document]:
     documents = []
     chosen = names or catalog.names()
     for name in progress(chosen, total=len(chosen), description="derivations"):
