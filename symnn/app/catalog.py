@@ -30,6 +30,7 @@ from symnn.core import notation
 from symnn.core.activations import Activation, function_class, get, z
 from symnn.core.layer import Neuron
 from symnn.core.network import Network
+from symnn.core.printing import SymnnLatexPrinter
 from symnn.errors import InvalidArgumentError
 from symnn.math.collapse import block_identity, collapse, find_witness
 from symnn.math.derivation import Derivation
@@ -51,7 +52,7 @@ def neuron() -> Derivation:
         conclusion="The same two lines, $z$ then $a = g(z)$, describe every unit of every layer.",
     )
     d.define(z1, unit.z_sum(), "weighted sum of the inputs plus the bias")
-    d.step(z1, unit.z(), "the sum written out, k = 1, 2, 3")
+    d.step(z1, unit.z(), "the sum written out, $k = 1, 2, 3$")
     d.define(a1, unit.activation(z1), "the activation: here $g$ is the sigmoid")
     d.step(a1, 1 / (1 + exp(-z1)), "$\\sigma(z) = 1/(1 + e^{-z})$")
     return d
@@ -110,7 +111,7 @@ def sigmoid_example() -> Derivation:
         "Calculate the output using the sigmoid as g(z)",
         intro="One neuron with three inputs: first in symbols, then with numbers substituted.",
         given=given,
-        conclusion="The neuron outputs about 0.62: above 1/2, so it predicts class 1.",
+        conclusion="The neuron outputs about $0.62$: above $1/2$, so it predicts class 1.",
     )
     d.define(z1, unit.z(), "the neuron's z")
     d.step(z1, shown, "substitute the numbers", order="none")
@@ -211,10 +212,10 @@ def collapse_block() -> Derivation:
     for depth in (2, 3):
         net = Network([1] * (depth + 1), activation="linear")
         lhs, rhs = block_identity(net, symbolic=True)
-        d.step(lhs, rhs, f"L = {depth}: multiply out, $(AB)^T = B^T A^T$")
+        d.step(lhs, rhs, f"$L = {depth}$: multiply out, $(AB)^T = B^T A^T$")
     affine = Network([1, 1, 1], activation=Activation.from_expr(3 * z + 1, name="3z+1"))
     lhs, rhs = block_identity(affine, symbolic=True)
-    d.step(lhs, rhs, "L = 2 with $g(z) = 3z + 1$ ($\\mathbf{1}$ is the all-ones column)")
+    d.step(lhs, rhs, "$L = 2$ with $g(z) = 3z + 1$ ($\\mathbf{1}$ is the all-ones column)")
     return d
 
 
@@ -230,7 +231,9 @@ def tanh_sigmoid() -> Derivation:
     out_b = notation.b(1, 2)
     d = Derivation(
         "tanh is a rescaled sigmoid",
-        intro="What is the difference between tanh and the sigmoid? Only a rescaling of input and output.",
+        intro="What is the difference between tanh and the sigmoid? Only a rescaling of input and output. "
+              "Below, $u_1$ and $u_2$ are the total inputs $z$ of two tanh units feeding one output unit with "
+              "weights $w_{11}^{[2]}, w_{21}^{[2]}$ and bias $b_1^{[2]}$.",
         conclusion="A tanh layer computes what a sigmoid layer with doubled weights and biases computes, "
                    "up to a change of the next layer's weights and bias: the two networks represent the same functions.",
     )
@@ -241,7 +244,7 @@ def tanh_sigmoid() -> Derivation:
     d.step(tanh_act(unit.z()), 2 * sigma(doubled) - 1, "a tanh unit is a sigmoid unit with doubled weights and bias")
     lhs = Add(*[w * (2 * sigma(u) - 1) for w, u in zip(out_w, hidden)], out_b)
     rhs = Add(*[(2 * w) * sigma(u) for w, u in zip(out_w, hidden)], out_b - out_w[0] - out_w[1])
-    d.step(lhs, rhs, "the next layer absorbs the factor 2 and the shift -1")
+    d.step(lhs, rhs, "the next layer absorbs the factor 2 and the shift $-1$")
     return d
 
 
@@ -270,7 +273,7 @@ def decision_rule() -> Derivation:
     half = Rational(1, 2)
     d = Derivation(
         "The decision rule: predict 1 when σ(z) ≥ 1/2",
-        intro="Reading σ(z) as the probability of class 1, the neuron predicts 1 when that probability is at least 1/2.",
+        intro="Reading $\\sigma(z)$ as the probability of class 1, the neuron predicts 1 when that probability is at least $1/2$.",
         conclusion="So the prediction is 1 exactly when $z = w \\cdot x + b \\geq 0$: the decision boundary is the hyperplane $w \\cdot x + b = 0$.",
     )
     d.step(sigma(z) >= half, 1 / (1 + exp(-z)) >= half, "definition of σ", relation="iff", variable=z)
@@ -302,6 +305,12 @@ def perceptron() -> Derivation:
     return d
 
 
+def _point_tex(point) -> str:
+    """(−1/5, −5/3) as LaTeX: real minus signs and fractions."""
+    printer = SymnnLatexPrinter()
+    return "(" + ", ".join(printer.doprint(value) for value in point) + ")"
+
+
 def sigmoid_non_collapse() -> Derivation:
     """A sigmoid network is not linear: exact weights and inputs x, y with f(x + y) + f(0) ≠ f(x) + f(y)."""
     net = Network([2, 2, 1], activation="sigmoid")
@@ -318,15 +327,15 @@ def sigmoid_non_collapse() -> Derivation:
     d = Derivation(
         "A sigmoid network does not collapse",
         intro="Every affine $f$ satisfies $f(x + y) + f(0) = f(x) + f(y)$. Take the 2-2-1 sigmoid network with "
-              f"the exact weights below, x = {tuple(witness.x)} and y = {tuple(witness.y)}.",
+              f"the exact weights below, $x = {_point_tex(witness.x)}$ and $y = {_point_tex(witness.y)}$.",
         given=dict(witness.params),
         conclusion="The two sides differ, so no choice of $w'$ and $b'$ can make this network a linear model: "
                    "the nonlinear activation is what gives hidden layers their power.",
     )
     for value, point in points.items():
-        d.define(value, output.xreplace(dict(zip(inputs, point))), f"the network at {tuple(point)}")
+        d.define(value, output.xreplace(dict(zip(inputs, point))), f"the network at ${_point_tex(point)}$")
     difference = Add(f(x_s + y_s), f(Integer(0)), -f(x_s), -f(y_s), evaluate=False)
-    d.step(difference, Float(witness.difference.evalf(30), 10), "evaluate exactly, then to ten digits: not 0",
+    d.step(difference, Float(witness.difference.evalf(30), 10), "its value, to ten digits: not 0",
            relation="approx", tolerance=Rational(1, 10**9), order="none")
     return d
 

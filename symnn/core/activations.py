@@ -369,7 +369,10 @@ class AppliedActivation(Function):
         return self.args[0].is_real
 
     def _latex(self, printer, exp=None) -> str:
-        text = f"{self.activation.latex_name}({printer._print(self.args[0])})"
+        inner = printer._print(self.args[0])
+        # σ(½) would set a tall fraction between small parentheses: \left( … \right) grows with it
+        text = (f"{self.activation.latex_name}\\left({inner}\\right)" if "\\frac" in inner
+                else f"{self.activation.latex_name}({inner})")
         return f"{text}^{{{exp}}}" if exp is not None else text
 
     def _sympystr(self, printer) -> str:
