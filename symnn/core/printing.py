@@ -20,7 +20,7 @@ import os
 import shutil
 from dataclasses import dataclass
 
-from sympy import Add, Basic, Eq, Float, Function, Integer, MatAdd, MatrixBase, Mul
+from sympy import Add, Basic, Eq, Float, Function, Integer, MatAdd, MatrixBase, Mul, Sum, exp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
@@ -44,10 +44,35 @@ class SymnnLatexPrinter(LatexPrinter):
     def _print_Transpose(self, expr):
         if isinstance(expr.arg, NotationMatrix) and expr.arg.layer:
             return f"{expr.arg.letter}^{{[{expr.arg.layer}]T}}"
+        if isinstance(expr.arg, MatrixBase) and expr.arg.rows == 1:  # a column written as a row: [x_1 x_2 x_3]^T
+            return f"{self._print(expr.arg)}^{{T}}"
         return super()._print_Transpose(expr)
+
+    def _print_AppliedUndef(self, expr):
+        # f(X), as the lecture writes it (SymPy: f{\left(X \right)})
+        return f"{expr.func.__name__}({', '.join(self._print(arg) for arg in expr.args)})"
 
     def _print_OneMatrix(self, expr):
         return r"\mathbf{1}"
+
+    def _print_Mul(self, expr):
+        # the lecture writes a sum inside a product in parentheses: w_j^{[2]} · (Σ_i w_{ij}^{[1]} · x_i)
+        sums = [factor for factor in expr.args if isinstance(factor, Sum)]
+        if not sums or len(expr.args) == 1:
+            return super()._print_Mul(expr)
+        others = [factor for factor in expr.args if not isinstance(factor, Sum)]
+        separator = self._settings["mul_symbol_latex"]
+        parts = [super()._print_Mul(Mul(*others, evaluate=False))] if others else []
+        parts += [rf"\left({self._print(part)}\right)" for part in sums]
+        return separator.join(parts)
+
+    def _print_Add(self, expr, order=None):
+        # σ's denominator as the lecture writes it, 1 + e^{−z}, not SymPy's e^{−z} + 1
+        numbers = [term for term in expr.args if term.is_Number and term.is_positive]
+        if len(expr.args) == 2 and numbers and any(isinstance(term, exp) for term in expr.args):
+            other = next(term for term in expr.args if term is not numbers[0])
+            return f"{self._print(numbers[0])} + {self._print(other)}"
+        return super()._print_Add(expr, order)
 
     def _print_MatAdd(self, expr):
         # Terms in the lecture's order: the one carrying the input first, then
