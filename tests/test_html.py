@@ -80,6 +80,28 @@ def test_transpose_of_a_layer_matrix_is_one_superscript():
         "<mi>T</mi></mrow></msup>")
 
 
+def test_the_slides_vectors_labels_and_dot_products():
+    j = Symbol("j")
+    assert content(notation.OutputWeightAt(j, 2)) == (
+        '<msubsup><mi>w</mi><mi>j</mi><mrow><mo stretchy="false">[</mo><mn>2</mn><mo stretchy="false">]</mo>'
+        "</mrow></msubsup>")  # w_j^{[2]}, as the lecture writes the output unit's weights
+    w1, X = notation.matrix("w", 3, 1, layer=1, unit=1), notation.matrix("X", 3, 1)
+    assert content(w1) == f"<msubsup><mi>w</mi><mn>1</mn>{LAYER.format(1)}</msubsup>"
+    assert content(notation.label("Output")) == "<mtext>Output</mtext>"
+    from sympy.matrices.expressions.dotproduct import DotProduct
+    assert content(DotProduct(w1, X)) == (
+        f"<mrow><msubsup><mi>w</mi><mn>1</mn>{LAYER.format(1)}</msubsup><mo>&#183;</mo><mi>X</mi></mrow>")
+    assert "<mo>&#xB7;</mo>" in content(notation.w(1, 1, 1) * notation.x(1), mul_symbol="dot")
+
+
+def test_same_line_steps_share_a_line_and_their_reasons():
+    a, b = notation.a(1, 1), notation.z(1, 1)
+    derivation = symnn.Derivation("t")
+    derivation.define(a, b, "first").step(a, b + 0, "second", same_line=True)
+    html = derivation.html()
+    assert html.count('<div class="rel">') == 1 and "first; second" in html
+
+
 def test_applied_activation_prints_its_name():
     assert content(get("sigmoid")(z)) == (
         '<mrow><mi>&#963;</mi><mo>&#8289;</mo><mrow><mo stretchy="false">(</mo><mrow><mi>z</mi></mrow>'
@@ -169,7 +191,16 @@ def test_derive_prints_an_html_page(cli):
     assert result.stdout == catalog.build("sigmoid-example").html()
 
 
-def test_derive_all_writes_one_page_per_derivation_and_an_index(cli, tmp_path):
+def test_derive_all_writes_one_page_per_derivation_and_an_index(cli, tmp_path, monkeypatch):
+    from symnn.app import documents
+
+    real, made = documents.generate_html, []
+
+    def once(names=None):  # the --check runs below compare against the same generation
+        made[:] = made or real(names)
+        return list(made)
+
+    monkeypatch.setattr(documents, "generate_html", once)
     result = cli("derive", "--all", "--format", "html", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     pages = sorted(p.name for p in tmp_path.iterdir())

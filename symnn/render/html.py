@@ -89,10 +89,6 @@ def _blocks(pieces: list) -> str:
                    else f'<span class="group">{_blocks(piece)}</span>' for piece in pieces)
 
 
-def _side(expr, printer: SymnnMathMLPrinter, cell: str) -> str:
-    return f'<div class="{cell}">{_blocks(printer.pieces(expr))}</div>'
-
-
 def _mark(check, text: str) -> str:
     """The mark beside a step (Verification.marks: ✓ for a proof, words for a sampled step, nothing for a definition)."""
     if not text:
@@ -101,21 +97,41 @@ def _mark(check, text: str) -> str:
     return f'<span class="mark {kind}" title="{escape(check.check.method)}">{escape(text)}</span>'
 
 
+def _printer(step) -> SymnnMathMLPrinter:
+    """The printer a step asks for: sums in the order built (``order``), products with · (``mul_symbol``)."""
+    settings = {"order": step.order} if step.order else {}
+    if step.mul_symbol:
+        settings["mul_symbol"] = step.mul_symbol
+    return SymnnMathMLPrinter(settings)
+
+
 def steps_html(derivation, report=None) -> str:
-    """The steps as a grid of lhs, relation and right side; the reason (and the check mark) ends each right side."""
+    """The steps as a grid of lhs, relation and right side; the reason (and the check mark) ends each right side.
+
+    A step that continues the previous one leaves its lhs blank (a = X, then = Y); a ``same_line`` step
+    goes on the previous line (a = X = Y), its reason joined to that line's.
+    """
     rows, previous = [], None
     checks = list(report.steps) if report is not None else [None] * len(derivation.steps)
     marks = report.marks() if report is not None else [""] * len(derivation.steps)
     for step, check, mark_text in zip(derivation.steps, checks, marks):
-        printer = SymnnMathMLPrinter({"order": step.order} if step.order else {})
-        lhs = '<div class="lhs"></div>' if continues(previous, step) else _side(step.lhs, printer, "lhs")
-        relation = math_element(f"<mo>{_RELATION[step.relation]}</mo>", "block")
-        mark = _mark(check, mark_text) if check is not None else ""
-        reason = f'<span class="reason">{prose(step.reason)}{mark}</span>'
-        rhs = _side(step.rhs, printer, "rhs").removesuffix("</div>") + reason + "</div>"
-        rows.append(f'{lhs}\n<div class="rel">{relation}</div>\n{rhs}')
+        printer = _printer(step)
+        relation = f"<mo>{_RELATION[step.relation]}</mo>"
+        reason = prose(step.reason) + (_mark(check, mark_text) if check is not None else "")
+        rhs = _blocks(printer.pieces(step.rhs))
+        if step.same_line and rows:
+            rows[-1]["rhs"] += math_element(relation, "block") + rhs
+            rows[-1]["reasons"].append(reason)
+        else:
+            lhs = "" if continues(previous, step) else _blocks(printer.pieces(step.lhs))
+            rows.append({"lhs": lhs, "relation": math_element(relation, "block"), "rhs": rhs, "reasons": [reason]})
         previous = step
-    return '<div class="steps">\n' + "\n".join(rows) + "\n</div>"
+    cells = []
+    for row in rows:
+        reason = "; ".join(part for part in row["reasons"] if part)
+        cells.append(f'<div class="lhs">{row["lhs"]}</div>\n<div class="rel">{row["relation"]}</div>\n'
+                     f'<div class="rhs">{row["rhs"]}<span class="reason">{reason}</span></div>')
+    return '<div class="steps">\n' + "\n".join(cells) + "\n</div>"
 
 
 def _given(derivation) -> str:

@@ -17,7 +17,8 @@ from sympy.simplify import fraction
 
 from symnn.config import check_names
 from symnn.core.activations import AppliedActivation
-from symnn.core.notation import ActivationAt, BiasAt, InputAt, NotationMatrix, NotationSymbol, WeightAt
+from symnn.core.notation import (ActivationAt, BiasAt, InputAt, NotationMatrix, NotationSymbol, OutputWeightAt,
+                                 TextLabel, WeightAt, _IndexedTerm)
 from symnn.core.printing import _block_term_rank, check_printable
 from symnn.errors import InvalidArgumentError
 
@@ -118,14 +119,22 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
 
     _print_BiasAt = _print_ActivationAt = _print_InputAt = _print_WeightAt
 
+    def _print_OutputWeightAt(self, term: OutputWeightAt):
+        """``w_j^{[L]}``, the weight j into a layer's only unit, as the lecture writes it."""
+        return self.notation("w", [term.args[0]], term.args[1], None)
+
+    def _print_TextLabel(self, label: TextLabel):
+        return self._element("mtext", text=label.name)
+
     def _matrix_letter(self, matrix: NotationMatrix):
         letter = matrix.letter
         base = self._element("mi", text=letter.rstrip("'"))
         return self._element("msup", base, self._prime()) if letter.endswith("'") else base
 
     def _print_NotationMatrix(self, matrix: NotationMatrix):
-        base = self._matrix_letter(matrix)
-        return self._element("msup", base, self._layer(matrix.layer)) if matrix.layer else base
+        # W^{[j]}, and a unit's weight vector w_1^{[1]}
+        sub = self._index(matrix.unit) if matrix.unit else None
+        return self._scripted(self._matrix_letter(matrix), sub, self._layer(matrix.layer) if matrix.layer else None)
 
     def _print_Transpose(self, expr):
         arg, t = expr.arg, self._element("mi", text="T")
@@ -133,7 +142,14 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
             if arg.layer:  # W^{[2]T}, as the lecture writes it
                 return self._element("msup", self._matrix_letter(arg), self._layer(arg.layer, t))
             return self._element("msup", self._matrix_letter(arg), t)
+        if isinstance(arg, MatrixBase) and arg.rows == 1:  # a column written as a row: [x_1 x_2 x_3]^T
+            return self._element("msup", self._print(arg), t)
         return self._element("msup", self._parens(self._print(arg), _tall(arg)), t)
+
+    def _print_DotProduct(self, expr):
+        # w_1^{[1]} · X, the lecture's dot product of two vectors
+        left, right = (self.parenthesize(arg, PRECEDENCE["Mul"]) for arg in expr.args)
+        return self._row(left, self._mo("\u00b7"), right)
 
     def _print_OneMatrix(self, expr):
         return self._element("mn", text="1", style="font-weight: bold")
@@ -144,6 +160,10 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Function(self, expr):
         # SymPy dispatches a Function subclass by its own name only (g_sigmoid), so σ(z) is caught here
+        if isinstance(expr, _IndexedTerm):  # a notation head without a method of its own here
+            args = list(expr.args)
+            indices, layer = (args[:-1], args[-1]) if expr.has_layer else (args, None)
+            return self.notation(expr.role, indices, layer, None)
         if isinstance(expr, AppliedActivation):
             name = expr.activation.pretty_name
         else:

@@ -82,9 +82,12 @@ def _tokens(tex: str) -> list[str]:
                 end += 1
             tokens.append(tex[position:end])
             position = end
+        elif ch.isspace():
+            if not tokens or tokens[-1] != " ":
+                tokens.append(" ")  # kept for \\text{…}; math mode skips it
+            position += 1
         else:
-            if not ch.isspace():
-                tokens.append(ch)
+            tokens.append(ch)
             position += 1
     return tokens
 
@@ -97,11 +100,13 @@ class _Reader:
         return InvalidArgumentError(f"the math ${self.tex}$ {what}; the HTML pages read scripts, groups, \\frac, "
                                     "\\sqrt, \\text, Greek letters, relations, \\sum and spacing")
 
-    def peek(self) -> str | None:
+    def peek(self, spaces: bool = False) -> str | None:
+        while not spaces and self.position < len(self.tokens) and self.tokens[self.position] == " ":
+            self.position += 1
         return self.tokens[self.position] if self.position < len(self.tokens) else None
 
-    def take(self) -> str:
-        token = self.peek()
+    def take(self, spaces: bool = False) -> str:
+        token = self.peek(spaces)
         if token is None:
             raise self.error("ends too early")
         self.position += 1
@@ -135,7 +140,7 @@ class _Reader:
             raise self.error("needs a {…} argument after a text or font command")
         depth, parts = 1, []
         while True:
-            token = self.take()
+            token = self.take(spaces=True)
             depth += {"{": 1, "}": -1}.get(token, 0)
             if depth == 0:
                 return "".join(parts)
@@ -203,7 +208,7 @@ class _Reader:
             text = escape(self.raw_argument())
             if name in ("operatorname", "mathrm"):
                 return f'<mi mathvariant="normal">{text}</mi>' if len(text) == 1 else f"<mi>{text}</mi>"
-            return f"<mtext>{text}</mtext>"
+            return f"<mtext>{text.replace(' ', chr(0xA0))}</mtext>"  # MathML trims plain spaces at the ends
         if name in ("mathbf", "boldsymbol", "mathbb"):
             return f"<mi>{escape(_styled(self.raw_argument(), 'bb' if name == 'mathbb' else 'bf'))}</mi>"
         if name in _ACCENTS:
