@@ -138,6 +138,22 @@ def test_unknown_printer_options_are_refused():
         mathml(z, colour="red")
 
 
+def test_long_lines_break_between_terms_and_inside_a_long_term_only():
+    from symnn.render.mathml import SymnnMathMLPrinter
+    from symnn.render.mathml_breaks import pieces
+
+    printer = SymnnMathMLPrinter()
+    z1 = Network([3, 1]).z(1)[0]  # w_{11} x_1 + w_{21} x_2 + w_{31} x_3 + b_1: one piece per term
+    assert len(pieces(z1, printer)) == 4 and all(isinstance(p, str) for p in pieces(z1, printer))
+    assert pieces(z1, printer)[1].startswith('<mo form="infix">+</mo>')
+    long = get("sigmoid")(Network([9, 1]).z(1)[0])  # σ(… ten terms …): a group, opened by σ( and closed by )
+    [group] = pieces(long, printer)
+    assert isinstance(group, list) and len(group) == 10
+    assert group[0].startswith("<mrow><mi>&#963;</mi>") and group[-1].endswith('<mo stretchy="false">)</mo>')
+    short = get("sigmoid")(notation.z(1, 1))
+    assert pieces(short, printer) == [printer.doprint(short)]
+
+
 # --- TeX in sentences ----------------------------------------------------------------------
 
 def test_tex_in_prose_becomes_mathml():

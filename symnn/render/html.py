@@ -17,6 +17,7 @@ from xml.dom import minidom
 from symnn.render.derivation import APPROX, DEFINES, EQUALS, IFF, continues
 from symnn.render.diagram import network_svg
 from symnn.render.mathml import SymnnMathMLPrinter, math_element
+from symnn.render.mathml_breaks import pieces
 from symnn.render.texmath import tex_mathml
 
 _RELATION = {EQUALS: "=", DEFINES: "=", IFF: "\u27fa", APPROX: "\u2248"}
@@ -118,12 +119,12 @@ def steps_html(derivation, report=None) -> str:
         printer = _printer(step)
         relation = f"<mo>{_RELATION[step.relation]}</mo>"
         reason = prose(step.reason) + (_mark(check, mark_text) if check is not None else "")
-        rhs = _blocks(printer.pieces(step.rhs))
+        rhs = _blocks(pieces(step.rhs, printer))
         if step.same_line and rows:
             rows[-1]["rhs"] += math_element(relation, "block") + rhs
             rows[-1]["reasons"].append(reason)
         else:
-            lhs = "" if continues(previous, step) else _blocks(printer.pieces(step.lhs))
+            lhs = "" if continues(previous, step) else _blocks(pieces(step.lhs, printer))
             rows.append({"lhs": lhs, "relation": math_element(relation, "block"), "rhs": rhs, "reasons": [reason]})
         previous = step
     cells = []

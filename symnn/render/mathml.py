@@ -3,13 +3,13 @@
 It extends ``MathMLPresentationPrinter`` the way ``SymnnLatexPrinter`` extends
 ``LatexPrinter``: one ``_print_<Class>`` method per notation class, the same
 index rules as notation.py (``w_{21}^{[1]}``, ``w_{12,3}^{[1]}``, ``x_{price}``,
-``w'_1``), and parts printed with ``self._print``. ``terms`` splits a long sum
-into its printed terms, so a page can break a line between terms and only there.
+``w'_1``), and parts printed with ``self._print``. Where a long line may
+break is decided in symnn.render.mathml_breaks.
 """
 
 from __future__ import annotations
 
-from sympy import (Add, Basic, Derivative, Integer, MatAdd, MatMul, MatrixBase, Mul, Number, Piecewise, S, Subs, Sum,
+from sympy import (Add, Basic, Derivative, Integer, MatAdd, MatrixBase, Mul, Number, Piecewise, S, Subs, Sum,
                    UnevaluatedExpr, exp, preorder_traversal)
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
@@ -40,7 +40,8 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
         super().__init__(settings)
 
     # --- small builders -----------------------------------------------------------
-    def _element(self, tag: str, *children, text: str | None = None, **attributes):
+    def element(self, tag: str, *children, text: str | None = None, **attributes):
+        """A MathML element with its attributes, text and children (text is written as given: escape it)."""
         node = self.dom.createElement(tag)
         for name, value in attributes.items():
             node.setAttribute(name.rstrip("_"), value)
@@ -50,50 +51,50 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
             node.appendChild(child)
         return node
 
-    def _mo(self, text: str, **attributes):
-        return self._element("mo", text=text, **attributes)
+    def mo(self, text: str, **attributes):
+        return self.element("mo", text=text, **attributes)
 
-    def _row(self, *children):
-        return self._element("mrow", *children)
+    def row(self, *children):
+        return self.element("mrow", *children)
 
     def _index(self, value):
         """One printed index: a digit string is <mn>, a label <mi>, anything else printed by SymPy."""
         if isinstance(value, (int, Integer)):
-            return self._element("mn", text=str(value))
+            return self.element("mn", text=str(value))
         if isinstance(value, str):
-            return self._element("mn" if value.isdigit() else "mi", text=value)
+            return self.element("mn" if value.isdigit() else "mi", text=value)
         if getattr(value, "is_Symbol", False):
-            return self._element("mi", text=value.name)
+            return self.element("mi", text=value.name)
         return self._print(value)
 
     def _scripted(self, base, sub, sup):
         if sub is not None and sup is not None:
-            return self._element("msubsup", base, sub, sup)
+            return self.element("msubsup", base, sub, sup)
         if sub is not None:
-            return self._element("msub", base, sub)
+            return self.element("msub", base, sub)
         if sup is not None:
-            return self._element("msup", base, sup)
+            return self.element("msup", base, sup)
         return base
 
     def _layer(self, layer, extra=None):
         """The layer superscript ``[j]`` (``[2]T`` for a transpose)."""
-        parts = [self._mo("[", stretchy="false"), self._index(layer), self._mo("]", stretchy="false")]
-        return self._row(*parts, *([extra] if extra is not None else []))
+        parts = [self.mo("[", stretchy="false"), self._index(layer), self.mo("]", stretchy="false")]
+        return self.row(*parts, *([extra] if extra is not None else []))
 
     def notation(self, role: str, indices: list, layer, name: str | None):
         """A notation symbol from its parts, by notation.py's rules: no comma while every index is one character."""
         letter, primed = _ROLE_LETTER[role]
-        base = self._element("mi", text=letter)
+        base = self.element("mi", text=letter)
         if name is not None:
-            sub = self._element("mtext", text=name)
+            sub = self.element("mtext", text=name)
         elif indices:
             single = all(len(str(i)) == 1 for i in indices)
             parts = []
             for number, index in enumerate(indices):
                 if number and not single:
-                    parts.append(self._mo(",", separator="true"))
+                    parts.append(self.mo(",", separator="true"))
                 parts.append(self._index(index))
-            sub = parts[0] if len(parts) == 1 else self._row(*parts)
+            sub = parts[0] if len(parts) == 1 else self.row(*parts)
         else:
             sub = None
         sup = self._layer(layer) if layer is not None else None
@@ -104,7 +105,7 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
     def _prime(self):
         # The prime glyph is drawn raised already: at script size it shrinks to a speck, at full size in the
         # superscript place it floats; full size, lowered back, it sits where TeX puts w'_1.
-        return self._element("mpadded", self._mo(PRIME, style="font-size: inherit"), voffset=PRIME_DROP, height="0")
+        return self.element("mpadded", self.mo(PRIME, style="font-size: inherit"), voffset=PRIME_DROP, height="0")
 
     # --- the lecture's objects ------------------------------------------------------
     def _print_NotationSymbol(self, sym: NotationSymbol):
@@ -124,12 +125,12 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
         return self.notation("w", [term.args[0]], term.args[1], None)
 
     def _print_TextLabel(self, label: TextLabel):
-        return self._element("mtext", text=label.name)
+        return self.element("mtext", text=label.name)
 
     def _matrix_letter(self, matrix: NotationMatrix):
         letter = matrix.letter
-        base = self._element("mi", text=letter.rstrip("'"))
-        return self._element("msup", base, self._prime()) if letter.endswith("'") else base
+        base = self.element("mi", text=letter.rstrip("'"))
+        return self.element("msup", base, self._prime()) if letter.endswith("'") else base
 
     def _print_NotationMatrix(self, matrix: NotationMatrix):
         # W^{[j]}, and a unit's weight vector w_1^{[1]}
@@ -137,26 +138,26 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
         return self._scripted(self._matrix_letter(matrix), sub, self._layer(matrix.layer) if matrix.layer else None)
 
     def _print_Transpose(self, expr):
-        arg, t = expr.arg, self._element("mi", text="T")
+        arg, t = expr.arg, self.element("mi", text="T")
         if isinstance(arg, NotationMatrix):
             if arg.layer:  # W^{[2]T}, as the lecture writes it
-                return self._element("msup", self._matrix_letter(arg), self._layer(arg.layer, t))
-            return self._element("msup", self._matrix_letter(arg), t)
+                return self.element("msup", self._matrix_letter(arg), self._layer(arg.layer, t))
+            return self.element("msup", self._matrix_letter(arg), t)
         if isinstance(arg, MatrixBase) and arg.rows == 1:  # a column written as a row: [x_1 x_2 x_3]^T
-            return self._element("msup", self._print(arg), t)
-        return self._element("msup", self._parens(self._print(arg), _tall(arg)), t)
+            return self.element("msup", self._print(arg), t)
+        return self.element("msup", self._parens(self._print(arg), tall(arg)), t)
 
     def _print_DotProduct(self, expr):
         # w_1^{[1]} · X, the lecture's dot product of two vectors
         left, right = (self.parenthesize(arg, PRECEDENCE["Mul"]) for arg in expr.args)
-        return self._row(left, self._mo("\u00b7"), right)
+        return self.row(left, self.mo("\u00b7"), right)
 
     def _print_OneMatrix(self, expr):
-        return self._element("mn", text="1", style="font-weight: bold")
+        return self.element("mn", text="1", style="font-weight: bold")
 
     def _print_MatAdd(self, expr):
         # the lecture's order, as in the LaTeX: W^{[2]T} a^{[1]} + b^{[2]}
-        return self._row(*self._term_nodes(sorted(expr.args, key=_block_term_rank)))
+        return self.row(*self._term_nodes(sorted(expr.args, key=_block_term_rank)))
 
     def _print_Function(self, expr):
         # SymPy dispatches a Function subclass by its own name only (g_sigmoid), so σ(z) is caught here
@@ -170,18 +171,18 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
             name = "ln" if self._settings["ln_notation"] and type(expr).__name__ == "log" else self.mathml_tag(expr)
         arguments = []
         for number, arg in enumerate(expr.args):
-            arguments += ([self._mo(",")] if number else []) + [self._print(arg)]
-        tall = any(_tall(arg) for arg in expr.args)
-        return self._row(self._element("mi", text=name), self._mo("\u2061"), self._parens(self._row(*arguments), tall))
+            arguments += ([self.mo(",")] if number else []) + [self._print(arg)]
+        grow = any(tall(arg) for arg in expr.args)
+        return self.row(self.element("mi", text=name), self.mo("\u2061"), self._parens(self.row(*arguments), grow))
 
     def _print_Max(self, expr):
         # max(z, 0) as the lecture writes it: the variable first, the constants after
         arguments = sorted(expr.args, key=lambda arg: arg.is_number)
         nodes = []
         for number, arg in enumerate(arguments):
-            nodes += ([self._mo(",")] if number else []) + [self._print(arg)]
-        name = self._element("mi", text=type(expr).__name__.lower())
-        return self._row(name, self._mo("\u2061"), self._parens(self._row(*nodes), any(map(_tall, arguments))))
+            nodes += ([self.mo(",")] if number else []) + [self._print(arg)]
+        name = self.element("mi", text=type(expr).__name__.lower())
+        return self.row(name, self.mo("\u2061"), self._parens(self.row(*nodes), any(map(tall, arguments))))
 
     _print_Min = _print_Max
 
@@ -191,24 +192,24 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
         below, order = [], 0
         for variable, count in expr.variable_count:
             order += count
-            d_var = self._row(self._element("mi", text=letter), self._print(variable))
-            below.append(d_var if count == 1 else self._element("msup", d_var, self._print(count)))
-        above = self._element("mi", text=letter)
+            d_var = self.row(self.element("mi", text=letter), self._print(variable))
+            below.append(d_var if count == 1 else self.element("msup", d_var, self._print(count)))
+        above = self.element("mi", text=letter)
         if order > 1:
-            above = self._element("msup", above, self._print(order))
-        return self._row(self._element("mfrac", above, self._row(*below)), self._print(expr.expr))
+            above = self.element("msup", above, self._print(order))
+        return self.row(self.element("mfrac", above, self.row(*below)), self._print(expr.expr))
 
     def _parens(self, node, stretchy: bool = False):
         # TeX's (…) keep their size; only a tall argument (a fraction, a Σ) gets parentheses that grow with it
         size = {} if stretchy else {"stretchy": "false"}
-        return self._row(self._mo("(", **size), node, self._mo(")", **size))
+        return self.row(self.mo("(", **size), node, self.mo(")", **size))
 
     def parenthesize(self, item, level, strict=False):
         precedence = precedence_traditional(item)
         if precedence < level or (not strict and precedence <= level):
             node = self._print(item)
             # a fraction is grouped by its bar: ½ · 1 and (1/(1 + e^{−z})) · … need no parentheses
-            return node if node.tagName == "mfrac" else self._parens(node, _tall(item))
+            return node if node.tagName == "mfrac" else self._parens(node, tall(item))
         return self._print(item)
 
     def _print_Sum(self, expr):
@@ -216,17 +217,17 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
         body = expr.function
         node = self._parens(self._print(body), True) if isinstance(body, (Add, MatAdd)) else self._print(body)
         for variable, low, high in reversed(expr.limits):
-            below = self._row(self._print(variable), self._mo("="), self._print(low))
-            sigma = self._element("munderover", self._mo("\u2211"), below, self._print(high))
-            node = self._row(sigma, node)
+            below = self.row(self._print(variable), self.mo("="), self._print(low))
+            sigma = self.element("munderover", self.mo("\u2211"), below, self._print(high))
+            node = self.row(sigma, node)
         return node
 
     # --- SymPy heads printed as the lecture (and the LaTeX) does ----------------------
     def _print_Exp1(self, expr):
-        return self._element("mi", text="e")
+        return self.element("mi", text="e")
 
     def _print_exp(self, expr):
-        return self._element("msup", self._print_Exp1(None), self._print(expr.args[0]))
+        return self.element("msup", self._print_Exp1(None), self._print(expr.args[0]))
 
     def mathml_tag(self, e):
         return "d" if type(e).__name__ == "Derivative" else super().mathml_tag(e)
@@ -236,35 +237,35 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Relational(self, expr):
         relation = _RELATION.get(type(expr).__name__, expr.rel_op)
-        return self._row(self._print(expr.lhs), self._mo(relation), self._print(expr.rhs))
+        return self.row(self._print(expr.lhs), self.mo(relation), self._print(expr.rhs))
 
     def _print_Subs(self, expr):
         # (d/dz σ(z))|_{z=0}
-        body = self._row(self._print(expr.expr), self._mo("|", stretchy="true"))
+        body = self.row(self._print(expr.expr), self.mo("|", stretchy="true"))
         points = []
         for number, (variable, value) in enumerate(zip(expr.variables, expr.point)):
             if number:
-                points.append(self._mo(","))
-            points += [self._print(variable), self._mo("="), self._print(value)]
-        return self._element("msub", body, self._row(*points))
+                points.append(self.mo(","))
+            points += [self._print(variable), self.mo("="), self._print(value)]
+        return self.element("msub", body, self.row(*points))
 
     def _print_Piecewise(self, expr):
         rows = []
         for value, condition in expr.args:
-            when = (self._element("mtext", text="otherwise") if condition == S.true
-                    else self._row(self._element("mtext", text="if\u00a0"), self._print(condition)))
-            cells = [self._element("mtd", node, style="text-align: left; padding-right: 1em")
+            when = (self.element("mtext", text="otherwise") if condition == S.true
+                    else self.row(self.element("mtext", text="if\u00a0"), self._print(condition)))
+            cells = [self.element("mtd", node, style="text-align: left; padding-right: 1em")
                      for node in (self._print(value), when)]
-            rows.append(self._element("mtr", *cells))
-        table = self._element("mtable", *rows)
-        return self._row(self._mo("{", stretchy="true"), table)
+            rows.append(self.element("mtr", *cells))
+        table = self.element("mtable", *rows)
+        return self.row(self.mo("{", stretchy="true"), table)
 
     # --- numbers and signs: a real minus sign, U+2212 -----------------------------------
     def _negated(self, node):
-        return self._row(self._mo(MINUS), node)
+        return self.row(self.mo(MINUS), node)
 
     def _print_Integer(self, e):
-        return self._negated(self._print(-e)) if e < 0 else self._element("mn", text=str(e))
+        return self._negated(self._print(-e)) if e < 0 else self.element("mn", text=str(e))
 
     def _print_int(self, p):
         return self._print_Integer(Integer(p))
@@ -290,21 +291,21 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
             return self._negated(self._print(-expr))
         numerator, denominator = fraction(expr, exact=True)
         if denominator is not S.One and not expr.has(UnevaluatedExpr):
-            return self._element("mfrac", self._print(numerator), self._print(denominator))
+            return self.element("mfrac", self._print(numerator), self._print(denominator))
         factors = list(expr.args) if self.order in ("old", "none") else expr.as_ordered_factors()
         nodes = []
         for number, factor in enumerate(factors):
             node = self.parenthesize(factor, PRECEDENCE["Mul"])
             if number:
                 # two numbers side by side need a visible product: 1/2 · 1, as in the LaTeX
-                nodes.append(self._mo("\u00b7" if _starts_with_number(factor) else self.mathml_tag(expr)))
+                nodes.append(self.mo("\u00b7" if _starts_with_number(factor) else self.mathml_tag(expr)))
                 if node.tagName == "mfrac" and nodes[-2].tagName == "mfrac":
-                    nodes.append(self._element("mspace", width="0.1667em"))
+                    nodes.append(self.element("mspace", width="0.1667em"))
             nodes.append(node)
-        return self._row(*nodes)
+        return self.row(*nodes)
 
     def _print_Add(self, expr, order=None):
-        return self._row(*self._term_nodes(self.ordered_terms(expr, order)))
+        return self.row(*self._term_nodes(self.ordered_terms(expr, order)))
 
     def ordered_terms(self, expr, order=None) -> list:
         """The terms of a sum in print order; a constant before e^t, so σ reads 1/(1 + e^{−z}) as in the lecture."""
@@ -323,83 +324,15 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
     def signed_term(self, term) -> list:
         """``+ term`` or ``− (−term)``: the operator and the term printed after it."""
         if term.could_extract_minus_sign():
-            return [self._mo(MINUS, form="infix"), self._print(-term)]
-        return [self._mo("+", form="infix"), self._print(term)]
+            return [self.mo(MINUS, form="infix"), self._print(-term)]
+        return [self.mo("+", form="infix"), self._print(term)]
 
-    # --- public: whole expressions and the pieces a line may break between ---------
     def to_string(self, node) -> str:
+        """A printed node (or one built with ``element``, ``mo``, ``row``) as MathML text."""
         return node.toxml().encode("ascii", "xmlcharrefreplace").decode()
 
-    def pieces(self, expr) -> list:
-        """Where a line may break: the MathML of each term of a top-level sum (the later ones with their + or −).
 
-        A long term that is g(…) of a sum, or a product with one sum in parentheses, is a nested list:
-        the pieces of that sum, the opening ``σ(`` or ``w_{11}^{[2]}(`` on the first and the ``)`` on the last,
-        so a page breaks inside it only when the term alone is wider than the line.
-        """
-        check_printable(expr)
-        terms = self._sum_terms(expr)
-        if terms is None:
-            return [self._piece(expr)]
-        out = [self._piece(terms[0])]
-        for term in terms[1:]:
-            sign, rest = (MINUS, -term) if term.could_extract_minus_sign() else ("+", term)
-            out.append(_attach(self._piece(rest), self.to_string(self._mo(sign, form="infix")), ""))
-        return out
-
-    def _sum_terms(self, expr) -> list | None:
-        if isinstance(expr, MatAdd):
-            return sorted(expr.args, key=_block_term_rank)
-        return self.ordered_terms(expr) if isinstance(expr, Add) else None
-
-    def _piece(self, term):
-        if not isinstance(term, Basic) or _leaves(term) <= LONG_TERM:
-            return self.doprint(term)
-        if isinstance(term, AppliedActivation) and isinstance(term.args[0], Add):
-            name = self._row(self._element("mi", text=term.activation.pretty_name), self._mo("\u2061"))
-            return self._opened(term.args[0], self.to_string(name), "")
-        if isinstance(term, Mul) and not term.has(UnevaluatedExpr) and fraction(term, exact=True)[1] is S.One:
-            if term.could_extract_minus_sign():
-                return _attach(self._piece(-term), self.to_string(self._mo(MINUS)), "")
-            block = isinstance(term, MatMul)  # a MatMul is a Mul too; its factors keep their order
-            factors = list(term.args) if block or self.order in ("old", "none") else term.as_ordered_factors()
-            sums = [n for n, f in enumerate(factors) if isinstance(f, (Add, MatAdd))]
-            if len(sums) == 1:
-                n = sums[0]
-                times = self.to_string(self._mo("&InvisibleTimes;" if block else self.mathml_tag(term)))
-                before = "".join(self.to_string(self.parenthesize(f, PRECEDENCE["Mul"])) + times for f in factors[:n])
-                after = "".join(times + self.to_string(self.parenthesize(f, PRECEDENCE["Mul"]))
-                                for f in factors[n + 1:])
-                return self._opened(factors[n], before, after)
-        return self.doprint(term)
-
-    def _opened(self, inner, before: str, after: str) -> list:
-        """``before (`` + the pieces of ``inner`` + ``) after``, as one group."""
-        size = {} if _tall(inner) else {"stretchy": "false"}
-        opening, closing = (self.to_string(self._mo(p, **size)) for p in "()")
-        return _attach(self.pieces(inner), before + opening, closing + after)
-
-
-# A term with more leaves than this (symbols and numbers, ~30 px each) may not fit beside its lhs: it gets break
-# points inside (a browser uses them only when the term alone is wider than the line).
-LONG_TERM = 8
-
-
-def _leaves(expr) -> int:
-    return sum(1 for node in preorder_traversal(expr) if isinstance(node, Basic) and not node.args)
-
-
-def _attach(piece, before: str, after: str):
-    """A piece (a string, or a list of pieces) with MathML put before its first and after its last string."""
-    if isinstance(piece, str):
-        return before + piece + after
-    items = list(piece)
-    items[0] = _attach(items[0], before, "")
-    items[-1] = _attach(items[-1], "", after)
-    return items
-
-
-def _tall(expr) -> bool:
+def tall(expr) -> bool:
     """Whether an expression prints taller than a line of text: a fraction, a Σ, a derivative, a matrix, cases."""
     if not isinstance(expr, Basic):
         return False
