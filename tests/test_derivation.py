@@ -132,7 +132,7 @@ def test_markdown_and_text():
     assert r"$$ \left(t + 1\right)^{2} = t^{2} + 2 t + 1 $$" in md
     text = derivation_text(chain())
     assert text.splitlines()[0] == "A chain"
-    assert "(factor t)" in text and "Intro with 50% & x_1." in text
+    assert "(factor t)" in text and "Intro with 50% & x₁." in text  # the math segment in Unicode
 
 
 def test_escape_text():

@@ -256,3 +256,20 @@ def test_named_inputs_and_units_print_in_the_same_style():
     assert symnn.pretty(net, num_columns=120).splitlines() == [
         "z_top_seller⁽¹⁾ = w₁₁⁽¹⁾⋅x_price + w₂₁⁽¹⁾⋅x_shipping_cost + b₁⁽¹⁾",
         "a_top_seller⁽¹⁾ = z_top_seller⁽¹⁾"]
+
+
+@pytest.mark.parametrize("tex, text", [
+    (r"$\sigma(z) = 1/(1 + e^{-z})$", "σ(z) = 1/(1 + e⁻ᶻ)"),
+    (r"the activations $a_k^{[i]}$ of layer $i$", "the activations aₖ⁽ⁱ⁾ of layer i"),
+    (r"multiply out, $(AB)^T = B^T A^T$", "multiply out, (AB)ᵀ = Bᵀ Aᵀ"),
+    (r"the network at $(- \frac{1}{5}, - \frac{5}{3})$", "the network at (-1/5, -5/3)"),
+    (r"$f(X) = w'_1 \cdot x_1 + w'_2 \cdot x_2$", "f(X) = w'₁ · x₁ + w'₂ · x₂"),
+    (r"($\mathbf{1}$ is the all-ones column)", "(𝟙 is the all-ones column)"),
+    (r"sizes $n_0, \ldots, n_L$", "sizes n₀, …, n_L"),  # no subscript L: written plainly
+    (r"the shift $-1$, and $x - 1$", "the shift -1, and x - 1"),
+    ("no math here", "no math here"),
+])
+def test_reasons_and_captions_read_as_unicode_math(tex, text):
+    from symnn.render.text import plain_text
+
+    assert plain_text(tex) == text

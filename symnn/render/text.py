@@ -6,28 +6,87 @@ import textwrap
 
 from sympy.printing.pretty.stringpict import prettyForm
 
-from symnn.core.printing import layout, pretty_printer, terminal_width
+from symnn.core.printing import SUBSCRIPTS, SUPERSCRIPTS, layout, pretty_printer, script, terminal_width
 from symnn.render.derivation import APPROX, DEFINES, EQUALS, IFF, continues
 
 _TEXT_RELATION = {EQUALS: " = ", DEFINES: " = ", IFF: " ⇔ ", APPROX: " ≈ "}
 
-# The few TeX commands symnn's own reasons use, as Unicode for the terminal.
-_TEX_TO_UNICODE = {r"\sigma": "σ", r"\beta": "β", r"\theta": "θ", r"\cdots": "⋯", r"\cdot": "·",
-                   r"\geq": "≥", r"\leq": "≤", r"\ldots": "…", r"\sum": "Σ", r"\mathbf{1}": "1"}
+# The TeX commands symnn's own reasons and captions use, as Unicode for the terminal.
+_TEX_TO_UNICODE = {"sigma": "σ", "beta": "β", "theta": "θ", "cdots": "⋯", "cdot": "·", "geq": "≥", "leq": "≤",
+                   "ldots": "…", "sum": "Σ", "infty": "∞", "to": "→", "quad": " ", ",": " ", "left": "", "right": "",
+                   "tanh": "tanh", "max": "max", "log": "log", "ln": "ln", "mathbb": "", "text": "",
+                   "mathrm": "", "operatorname": ""}
+_TEX_FONT = {"mathbf": {"1": "𝟙"}, "mathbb": {"R": "ℝ"}}
 
 
 def plain_text(text: str) -> str:
-    """A reason for the terminal: math segments without the dollar signs, their TeX commands as Unicode."""
+    """A reason or caption for the terminal: math segments without the dollar signs, written in Unicode
+    (``$a_k^{[i]}$`` → aₖ⁽ⁱ⁾, ``$1/(1 + e^{-z})$`` → 1/(1 + e⁻ᶻ), ``\\frac{1}{5}`` → 1/5)."""
     pieces = text.split("$")
     if len(pieces) % 2 == 0:
         return text
-    out = []
-    for number, piece in enumerate(pieces):
-        if number % 2:
-            for command, symbol in _TEX_TO_UNICODE.items():
-                piece = piece.replace(command, symbol)
-        out.append(piece)
+    return "".join(_tex_unicode(piece) if number % 2 else piece for number, piece in enumerate(pieces))
+
+
+def _tex_unicode(tex: str) -> str:
+    """The small part of TeX symnn's captions use, read token by token: commands, groups, ^ and _."""
+    out, position = [], 0
+    while position < len(tex):
+        text, position = _tex_atom(tex, position)
+        if text == "-" and tex[position:position + 1] == " ":
+            before = "".join(out).rstrip()
+            if not before or before.endswith(("(", ",")):
+                position += 1  # a sign, not a subtraction: (-1/5, -5/3), as the equations print it
+        while position < len(tex) and tex[position] in "^_":
+            table = SUPERSCRIPTS if tex[position] == "^" else SUBSCRIPTS
+            script_source, position = _tex_atom(tex, position + 1)
+            if script_source.startswith("[") and script_source.endswith("]"):  # the layer: ^{[j]} → ⁽ʲ⁾
+                script_source = "(" + script_source[1:-1] + ")"
+            scripted = script(script_source.replace(" ", ""), table)
+            marker = "^" if table is SUPERSCRIPTS else "_"
+            text += scripted if scripted is not None else (
+                marker + (script_source if len(script_source) == 1 else "(" + script_source + ")"))
+        out.append(text)
     return "".join(out)
+
+
+def _tex_atom(tex: str, position: int) -> tuple[str, int]:
+    """One character, ``{group}`` or ``\\command`` (with its arguments) from ``position``, as Unicode."""
+    char = tex[position]
+    if char == "{":
+        depth, end = 1, position + 1
+        while end < len(tex) and depth:
+            depth += {"{": 1, "}": -1}.get(tex[end], 0)
+            end += 1
+        return _tex_unicode(tex[position + 1:end - 1]), end
+    if char != "\\":
+        return char, position + 1
+    end = position + 1
+    while end < len(tex) and tex[end].isalpha():
+        end += 1
+    if end == position + 1:  # \, \{ …: one symbol
+        end += 1
+    name = tex[position + 1:end]
+    if name == "frac":
+        numerator, end = _tex_atom(tex, _skip_spaces(tex, end))
+        denominator, end = _tex_atom(tex, _skip_spaces(tex, end))
+        return f"{_grouped(numerator)}/{_grouped(denominator)}", end
+    if name in _TEX_FONT and end < len(tex) and tex[end] == "{":
+        argument, after = _tex_atom(tex, end)
+        return _TEX_FONT[name].get(argument, argument), after
+    if name in ("{", "}"):
+        return name, end
+    return _TEX_TO_UNICODE.get(name, name), end
+
+
+def _skip_spaces(tex: str, position: int) -> int:
+    while position < len(tex) and tex[position] == " ":
+        position += 1
+    return position
+
+
+def _grouped(text: str) -> str:
+    return text if text.replace(".", "").isalnum() else f"({text})"
 
 
 def _inline(value, printer) -> str:
