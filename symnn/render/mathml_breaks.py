@@ -20,6 +20,7 @@ from symnn.render.mathml import MINUS, SymnnMathMLPrinter, tall
 # A term with more leaves than this (symbols and numbers, ~30 px each) may not fit beside its lhs: it gets break
 # points inside (a browser uses them only when the term alone is wider than the line).
 LONG_TERM = 8
+TALL_PARENTHESES = "2.6em"
 
 
 def pieces(expr, printer: SymnnMathMLPrinter) -> list:
@@ -71,7 +72,9 @@ def _piece(term, printer: SymnnMathMLPrinter):
 
 def _opened(inner, before: str, after: str, printer: SymnnMathMLPrinter) -> list:
     """``before (`` + the pieces of ``inner`` + ``) after``, as one group."""
-    size = {} if tall(inner) else {"stretchy": "false"}
+    # the two parentheses stand in different <math> elements, so neither can grow to the other's height:
+    # both get one fixed size, that of a displayed fraction when the sum holds one
+    size = {"minsize": TALL_PARENTHESES, "maxsize": TALL_PARENTHESES} if tall(inner) else {"stretchy": "false"}
     opening, closing = (printer.to_string(printer.mo(p, **size)) for p in "()")
     return _attach(pieces(inner, printer), before + opening, closing + after)
 

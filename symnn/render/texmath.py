@@ -44,6 +44,9 @@ _TEXT = {"text", "textrm", "mathrm", "operatorname", "textit", "mathit"}
 _FORMS = {"(": ' form="prefix" stretchy="false"', "[": ' form="prefix" stretchy="false"',
           ")": ' form="postfix" stretchy="false"', "]": ' form="postfix" stretchy="false"',
           "/": ' lspace="0" rspace="0"', "|": ' lspace="0" rspace="0" stretchy="false"'}
+# After these a + or − is a sign (unary), not an operation between two terms.
+_BEFORE_SIGN = {"(", "[", "{", ",", "=", "<", ">", ";", ":", "\\leq", "\\geq", "\\le", "\\ge", "\\neq",
+                "\\approx", "\\to", "\\iff", "\\cdot", "\\times", "\\left", "^", "_"}
 _ACCENTS = {"hat": "^", "bar": "\u00af", "overline": "\u00af", "vec": "\u2192", "tilde": "~", "dot": "\u02d9"}
 
 
@@ -113,7 +116,7 @@ class _Reader:
         return token
 
     def sequence(self, closing: str | None = None) -> str:
-        nodes = []
+        nodes, previous = [], None
         while True:
             token = self.peek()
             if token is None:
@@ -125,7 +128,13 @@ class _Reader:
                 break
             if token == "}":
                 raise self.error("has an unmatched }")
-            nodes.append(self.scripted())
+            if token in "+-" and (previous is None or previous in _BEFORE_SIGN):
+                # a sign, not an operation: (−1/5, −5/3), x = −1, as TeX spaces it
+                self.position += 1
+                nodes.append(f'<mo form="prefix">{_MINUS if token == "-" else "+"}</mo>')
+            else:
+                nodes.append(self.scripted())
+            previous = token
         return "".join(nodes)
 
     def argument(self) -> str:
