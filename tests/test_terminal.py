@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from sympy import Sum, Symbol
+from sympy import Sum, Symbol, exp
 
 import symnn
 from symnn import Network, Neuron
@@ -273,3 +273,8 @@ def test_reasons_and_captions_read_as_unicode_math(tex, text):
     from symnn.render.text import plain_text
 
     assert plain_text(tex) == text
+
+
+def test_sigmoid_denominator_in_the_lecture_s_order():
+    b = Symbol("b")
+    assert symnn.pretty(1 / (1 + exp(-b))).splitlines()[-1] == "1 + ℯ"  # 1/(1 + e^{−b}), not 1/(e^{−b} + 1)

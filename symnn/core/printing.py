@@ -169,6 +169,9 @@ class SymnnPrettyPrinter(PrettyPrinter):
             return prettyForm(scripted_name(expr.letter, [unit] if unit else [], expr.layer))
         return super()._print(expr, **kwargs)
 
+    def _as_ordered_terms(self, expr, order=None):
+        return lecture_term_order(super()._as_ordered_terms(expr, order=order))
+
     def _print_Sum(self, expr):
         """Σₖ₌₁³ wₖ₁⁽¹⁾⋅xₖ on one line; a sum as summand in parentheses, a Σ in a product too (binding ADD)."""
         body = expr.function
@@ -188,6 +191,13 @@ class SymnnPrettyPrinter(PrettyPrinter):
         if not isinstance(expr.arg, (NotationMatrix, MatrixBase)):  # a bracketed matrix needs no parentheses
             arg = prettyForm(*arg.parens())
         return prettyForm(*arg.right("ᵀ"))
+
+
+def lecture_term_order(terms: list) -> list:
+    """σ's denominator as the lecture writes it, 1 + e^{−z}, where SymPy orders e^{−z} + 1."""
+    if len(terms) == 2 and isinstance(terms[0], exp) and terms[1].is_Number and terms[1].is_positive:
+        return [terms[1], terms[0]]
+    return terms
 
 
 def _sum_head(var: str, lower: str, upper: str) -> str:
