@@ -83,7 +83,8 @@ def run_tour(out: Path, say: Callable[[str], None] = print, pdf: bool | None = N
             f"x = {witness.x}, y = {witness.y}: f(x + y) + f(0) − f(x) − f(y) ≈ {witness.difference.evalf(8)} ≠ 0")
 
     docs = documents.generate(kinds=("tex", "html"))
-    docs.append(documents.index(docs))
+    # the same README.md as `symnn derive --all --out derivations` writes: the pages are in index.html
+    docs.append(documents.index([d for d in docs if d.filename.endswith(".tex")]))
     written += documents.write(docs, out / "derivations")
     if pdf is None:
         pdf = shutil.which("pdflatex") is not None
