@@ -24,7 +24,8 @@ class Witness:
     """Exact rational parameters and inputs x, y with f(x + y) + f(0) ≠ f(x) + f(y) at ``output``.
 
     The four values of f are exact, except for networks with more than EXACT_NONLINEAR_LAYERS
-    layers that are not piecewise affine: there they are numbers to the numeric_digits setting.
+    layers that are not piecewise affine, or two such layers and more than EXACT_NESTED_PARAMETERS
+    parameters: there they are numbers to the numeric_digits setting.
     """
 
     params: dict
@@ -70,13 +71,16 @@ def find_witness(network: Network, seed: int = 0, tries: int | None = None) -> W
 # piecewise affine (ReLU, step, leaky ReLU stay exact and cheap), the search evaluates f at
 # numeric_digits digits instead (also for any g for which exact values are unsafe, see _exact_is_safe).
 EXACT_NONLINEAR_LAYERS = 5
+EXACT_NESTED_PARAMETERS = 60  # the sigmoid-non-collapse example (2-2-1, 9 parameters) stays exact
 
 
 def _search(network: Network, seed: int, tries: int | None) -> Witness | None:
     rng = random.Random(seed)
     n0 = network.sizes[0]
     nonlinear = sum(not _piecewise_affine(layer.activation) for layer in network.layers)
-    numeric = nonlinear > EXACT_NONLINEAR_LAYERS or not all(_exact_is_safe(layer.activation) for layer in network.layers)
+    # exact values through two or more nonlinear layers grow with every unit they sum (5-35-35-4 sigmoid: 27 s)
+    numeric = (nonlinear > EXACT_NONLINEAR_LAYERS or (nonlinear > 1 and network.n_params > EXACT_NESTED_PARAMETERS)
+               or not all(_exact_is_safe(layer.activation) for layer in network.layers))
     digits = current().numeric_digits
 
     def f(values, point):
