@@ -87,3 +87,37 @@ def _first_entry(proof: Derivation, result) -> None:
     entries = net.sizes[0] * net.sizes[-1]
     proof.conclusion += (f" The other {entries - 1:,} entries of $W'$ follow the same pattern; all of them are "
                          "collapse(...).W in Python, or in the JSON output of symnn collapse.")
+
+
+def merge_proof(merged) -> Derivation:
+    """Each run of affine layers as one affine map (block form), then the outputs compared where affordable.
+
+    ``merged`` is a symnn.math.merge.Merged (which calls this for its ``proof``).
+    """
+    original = merged.original
+    runs = [g for g in merged.groups if len(g) > 1]
+    intro = (
+        "Consecutive affine layers " + ", ".join("{" + ", ".join(map(str, g)) + "}" for g in runs)
+        + f" merge into one linear layer each, giving {merged.network!r}." if runs
+        else "No two consecutive layers are affine, so nothing merges."
+    )
+    proof = Derivation(f"Merging the affine runs of {original!r}", intro=intro)
+    for group in runs:
+        lhs, rhs = block_identity(original, symbolic=True, first=group[0], last=group[-1])
+        proof.step(lhs, rhs, f"layers {group[0]} to {group[-1]} are one affine map")
+    settings = current()
+    if original.n_params <= settings.proof_parameters and runs:
+        outputs = [(original.output(i), merged.output(i))
+                   for i in range(1, min(original.sizes[-1], settings.proof_outputs) + 1)]
+        if all(node_count(a, PRINTABLE_NODES) + node_count(b, PRINTABLE_NODES) < PRINTABLE_NODES for a, b in outputs):
+            for before, after in outputs:
+                proof.step(before, after, "the smaller network with the composed weights")
+            return proof
+    if runs:  # the outputs side by side would not fit a page: say how they were compared instead
+        check = merged.verify()
+        proof.conclusion = (f"The outputs of the two networks agree ({check.method})." if check.holds else
+                            f"The outputs of the two networks DIFFER: {check.detail}.")
+    return proof
+
+
+PRINTABLE_NODES = 160  # both sides of an output comparison, so that it fits a line or two
