@@ -51,7 +51,8 @@ def run_tour(out: Path, say: Callable[[str], None] = print, pdf: bool | None = N
     report = classify_digits("lecture", show_progress=False)
     say("\n".join(report.lines()))
     written.append(plots.digits_figure(figures / "lecture-digits.png", lecture.X, list(lecture.y), "The lecture's digits"))
-    written.append(plots.weights_figure(figures / "digit-neuron-weights.png", weights_image(report)))
+    written.append(plots.weights_figure(figures / "digit-neuron-weights.png", weights_image(report),
+                                        bias=float(report.result.params.b(1)[0])))
     written.append(plots.training_figure(figures / "digit-neuron-training.png", report.result.history,
                                          "Training the digit neuron"))
 
@@ -66,7 +67,8 @@ def run_tour(out: Path, say: Callable[[str], None] = print, pdf: bool | None = N
     _section(say, "5. Activation functions", "g adds the nonlinearity; whether g is affine is decided from g itself.")
     for name in activation_names():
         activation = get(name)
-        say(f"  {name:11} g(z) = {activation.expr}    affine: {'yes' if activation.is_affine else 'no'}")
+        shown = activation.readable.g if activation.readable is not None else str(activation.expr)
+        say(f"  {name:11} g(z) = {shown:22}  affine: {'yes' if activation.is_affine else 'no'}")
     written.append(plots.activations_figure(figures / "activations.png"))
 
     _section(say, "6. All activations linear: a linear model",
