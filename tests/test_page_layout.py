@@ -24,7 +24,17 @@ USER_DOCUMENTS = {
                                                       input_names=["price", "shipping", "marketing", "material"])).proof,
     "collapse-affine-3z-1": lambda: symnn.collapse(N([2, 2, 1], activation=symnn.Activation.from_string("3*z + 1"))).proof,
     "merge-linear-linear-sigmoid": lambda: symnn.merge_affine(N([3, 3, 3, 1], activation=["linear", "linear", "sigmoid"])).proof,
+    "non-collapse-35-4-1-sigmoid": lambda: _non_collapse(N([35, 4, 1], activation="sigmoid")),
+    "non-collapse-784-16-1-sigmoid": lambda: _non_collapse(N([784, 16, 1], activation="sigmoid")),
 }
+
+
+def _non_collapse(network):
+    from symnn.math.proofs import non_collapse_proof
+
+    with pytest.raises(symnn.NotCollapsible) as caught:
+        symnn.collapse(network)
+    return non_collapse_proof(network, caught.value.witness)
 
 
 @pytest.mark.parametrize("name", sorted(USER_DOCUMENTS))

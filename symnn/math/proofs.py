@@ -6,7 +6,7 @@ network is small enough to print, the elementwise steps in the lecture's form.
 
 from __future__ import annotations
 
-from sympy import Integer, Mul, Sum, Symbol
+from sympy import Add, Float, Integer, Mul, Rational, Sum, Symbol
 
 from symnn.core import notation
 from symnn.core.guards import node_count
@@ -121,3 +121,37 @@ def merge_proof(merged) -> Derivation:
 
 
 PRINTABLE_NODES = 160  # both sides of an output comparison, so that it fits a line or two
+
+
+def non_collapse_proof(network: Network, witness) -> Derivation:
+    """Why ``network`` is not one linear model: its values at the witness's x, y, x + y and 0.
+
+    An affine f has f(x + y) + f(0) = f(x) + f(y); the witness's exact weights and inputs
+    break that identity. The four values are printed as numbers (the network's expressions
+    would not fit a page), the difference to ten digits.
+    """
+    f = notation.network_function()
+    x_s, y_s = notation.variable("x"), notation.variable("y")
+    inputs = network.inputs()
+
+    def point(values) -> str:  # one math item per nonzero input, so the line may break between them
+        items = [f"${_tex(symbol)} = {_tex(value)}$" for symbol, value in zip(inputs, values) if value != 0]
+        return ", ".join(items) if items else "all inputs 0"
+
+    zero_note = "" if all(v != 0 for v in witness.x) else " (every other input 0)"
+    proof = Derivation(
+        f"{network!r} does not collapse",
+        intro=("Every affine $f$ satisfies $f(x + y) + f(0) = f(x) + f(y)$. Take the weights below and the "
+               f"inputs $x$: {point(witness.x)}; and $y$: {point(witness.y)}{zero_note}. "
+               f"The values are those of output {witness.output}."),
+        given=dict(witness.params),
+        conclusion="The two sides differ, so no choice of $w'$ and $b'$ makes this network a linear model: "
+                   "its nonlinear activations are what give the hidden layers their power.",
+    )
+    for value, exact_value in ((f(x_s), witness.f_x), (f(y_s), witness.f_y), (f(x_s + y_s), witness.f_x_plus_y),
+                               (f(Integer(0)), witness.f_zero)):
+        proof.define(value, exact_value, "the network's value there")
+    difference = Add(f(x_s + y_s), f(Integer(0)), -f(x_s), -f(y_s), evaluate=False)
+    proof.step(difference, Float(witness.difference.evalf(30), 10), "its value, to ten digits: not 0",
+               relation="approx", tolerance=Rational(1, 10**9), order="none")
+    return proof
