@@ -40,7 +40,8 @@ p, li {{ overflow-wrap: break-word; }}
 .lhs {{ justify-content: flex-end; }}
 .group {{ display: inline-flex; flex-wrap: wrap; align-items: baseline; min-width: 0; row-gap: 0.35em; }}
 .steps math[display="block"] {{ margin: 0; }}
-.reason {{ margin-left: auto; padding-left: 2em; color: #444; font-style: italic; font-size: 0.92em; }}
+.reason {{ margin-left: auto; padding-left: 2em; padding-right: 0.25em; color: #444; font-style: italic;
+  font-size: 0.92em; }}  /* the padding keeps an italic last letter inside the scrolling box */
 .mark {{ font-style: normal; margin-left: 0.6em; color: #2a7a2a; white-space: nowrap; }}
 .mark.points, .mark.decimal {{ color: #9a6a00; }}
 .mark.fails {{ color: #b00020; font-weight: bold; }}
