@@ -66,3 +66,17 @@ def test_long_sums_break_between_terms_only():
     assert len(lines) > 1 and all(latex_width(line) <= 300 for line in lines)
     # nothing lost or cut: the lines joined are the one-line sum
     assert " ".join(lines) == printer.doprint(expr)
+
+
+def test_collapse_latex_of_a_nonlinear_network_is_the_counterexample_and_fits_the_page(cli, tmp_path):
+    pdflatex_or_skip()
+    result = cli("collapse", "3,4,1", "--activation", "sigmoid", "--format", "latex")
+    assert result.returncode == 1 and result.stderr == ""
+    first, rest = result.stdout.split("\n", 1)
+    assert first.startswith("% Network(3→4→1, sigmoid) does not collapse: ")
+    assert "Every affine $f$ satisfies" in rest and r"f(x + y) + f(0) - f(x) - f(y) &\approx" in rest
+    tex = tmp_path / "counterexample.tex"
+    tex.write_text("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{amsmath,amssymb}\n"
+                   "\\usepackage[a4paper,margin=2cm]{geometry}\n\\begin{document}\n" + result.stdout
+                   + "\\end{document}\n", encoding="utf-8")
+    documents.compile_pdf(tex)

@@ -31,6 +31,8 @@ from symnn.core.printing import latex, pretty, terminal_width
 from symnn.errors import (EXIT_FAILURE, EXIT_OK, ExpressionTooLarge, FailureError, InvalidArgumentError,
                           InvalidSizeError)
 from symnn.math.collapse import NotCollapsible, collapse
+from symnn.math.proofs import non_collapse_proof
+from symnn.render.derivation import derivation_body
 from symnn.progress import terminal_bar
 from symnn.config import current, settings
 
@@ -121,6 +123,11 @@ def cmd_collapse(args) -> int:
     except NotCollapsible as error:
         if args.format == "json":
             print(dumps(_witness_json(network, error)))
+        elif args.format in ("latex", "markdown"):  # the counterexample as a derivation, in the format asked for
+            print(("% " if args.format == "latex" else "") + f"{network!r} does not collapse: {error}")
+            if error.witness is not None:
+                proof = non_collapse_proof(network, error.witness)
+                print(derivation_body(proof, proof.verify().marks()) if args.format == "latex" else proof.markdown())
         else:
             print(f"{network!r} does not collapse: {error}")
             if error.witness is not None:

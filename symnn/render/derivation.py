@@ -186,6 +186,22 @@ class _Row:
 CONTINUATION = 20.0  # the \qquad that indents a continuation line
 
 
+def derivation_body(derivation, marks: list[str] | None = None, diagram: bool = True) -> str:
+    """The intro, the diagram, the given values, the steps and the conclusion: a document's text
+    without its preamble, for pasting into notes."""
+    parts = []
+    if derivation.intro:
+        parts.append(escape_text(derivation.intro))
+    if diagram and derivation.diagram is not None:
+        parts += ["\\begin{center}", network_tikz(derivation.diagram), "\\end{center}"]
+    if derivation.given:
+        parts.append("\\medskip\\noindent Given " + _given_latex(derivation) + ".")
+    parts.append(derivation_latex(derivation, marks=marks))
+    if derivation.conclusion:
+        parts.append(escape_text(derivation.conclusion))
+    return "\n".join(parts)
+
+
 def derivation_document(derivation, report: str, marks: list[str], ok: bool) -> str:
     """A standalone article (amsmath only) with the derivation, each step marked with how symnn checked it,
     and one line that sums the checks up (``report``)."""
@@ -197,16 +213,8 @@ def derivation_document(derivation, report: str, marks: list[str], ok: bool) -> 
         *(["\\usepackage{tikz}"] if derivation.diagram is not None else []),
         "\\begin{document}",
         f"\\section*{{{escape_text(derivation.title)}}}",
+        derivation_body(derivation, marks),
     ]
-    if derivation.intro:
-        parts.append(escape_text(derivation.intro))
-    if derivation.diagram is not None:
-        parts += ["\\begin{center}", network_tikz(derivation.diagram), "\\end{center}"]
-    if derivation.given:
-        parts.append("\\medskip\\noindent Given " + _given_latex(derivation) + ".")
-    parts.append(derivation_latex(derivation, marks=marks))
-    if derivation.conclusion:
-        parts.append(escape_text(derivation.conclusion))
     verdict = "" if ok else " SOME STEPS DO NOT HOLD."
     parts += [
         f"\\par\\medskip\\noindent\\small\\textbf{{Checked by symnn.}} {escape_text(report)}.{verdict} "
