@@ -150,7 +150,7 @@ def test_derive_prints_text_with_checks(cli):
 def test_derive_list_names_every_entry_with_its_title(cli):
     lines = cli("derive", "--list").stdout.splitlines()
     assert [line.split()[0] for line in lines] == LECTURE_ORDER
-    assert lines[0].split(None, 1)[1] == "A single neuron: z and a"
+    assert lines[0].split(None, 1)[1] == "A single neuron: z and a"  # the title's math read as text
 
 
 @pytest.mark.parametrize(

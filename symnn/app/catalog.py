@@ -46,7 +46,7 @@ def neuron() -> Derivation:
     layer = unit.layer
     z1, a1 = layer.z_symbol(1), layer.a_symbol(1)
     d = Derivation(
-        "A single neuron: z and a",
+        "A single neuron: $z$ and $a$",
         intro="Unit 1 of layer $j$ takes the activations $a_k^{[i]}$ of layer $i$, weighs them, adds its bias, "
               "and applies the activation function $g$.",
         conclusion="The same two lines, $z$ then $a = g(z)$, describe every unit of every layer.",
@@ -108,7 +108,7 @@ def sigmoid_example() -> Derivation:
     z1, a1 = layer.z_symbol(1), layer.a_symbol(1)
     sigma = unit.activation
     d = Derivation(
-        "Calculate the output using the sigmoid as g(z)",
+        "Calculate the output using the sigmoid as $g(z)$",
         intro="One neuron with three inputs: first in symbols, then with numbers substituted.",
         given=given,
         conclusion="The neuron outputs about $0.62$: above $1/2$, so it predicts class 1.",
@@ -130,7 +130,7 @@ def layer_matrix() -> Derivation:
     b = notation.matrix("b", 4, 1, 1)
     x = notation.matrix("x", 3, 1)
     d = Derivation(
-        "A layer in matrix form: W and b",
+        "A layer in matrix form: $W$ and $b$",
         diagram=net,
         intro="Layer 1 of the 3-4-1 network: entry $(k, i)$ of $W^{[1]}$ is the weight from input $k$ to unit $i$, "
               "so column $i$ holds unit $i$'s weights.",
@@ -230,7 +230,7 @@ def tanh_sigmoid() -> Derivation:
     out_w = [notation.w(j, 1, 2) for j in (1, 2)]
     out_b = notation.b(1, 2)
     d = Derivation(
-        "tanh is a rescaled sigmoid",
+        "$\\tanh$ is a rescaled sigmoid",
         intro="What is the difference between tanh and the sigmoid? Only a rescaling of input and output. "
               "Below, $u_1$ and $u_2$ are the total inputs $z$ of two tanh units feeding one output unit with "
               "weights $w_{11}^{[2]}, w_{21}^{[2]}$ and bias $b_1^{[2]}$.",
@@ -272,7 +272,7 @@ def decision_rule() -> Derivation:
     sigma = get("sigmoid")
     half = Rational(1, 2)
     d = Derivation(
-        "The decision rule: predict 1 when σ(z) ≥ 1/2",
+        "The decision rule: predict 1 when $\\sigma(z) \\geq 1/2$",
         intro="Reading $\\sigma(z)$ as the probability of class 1, the neuron predicts 1 when that probability is at least $1/2$.",
         conclusion="So the prediction is 1 exactly when $z = w \\cdot x + b \\geq 0$: the decision boundary is the hyperplane $w \\cdot x + b = 0$.",
     )

@@ -33,6 +33,7 @@ from symnn.errors import (EXIT_FAILURE, EXIT_OK, ExpressionTooLarge, FailureErro
 from symnn.math.collapse import NotCollapsible, collapse
 from symnn.math.proofs import non_collapse_proof
 from symnn.render.derivation import derivation_body
+from symnn.render.text import plain_text
 from symnn.progress import terminal_bar
 from symnn.config import current, settings
 
@@ -402,7 +403,7 @@ def cmd_network(args) -> int:
 def cmd_derive(args) -> int:
     if args.list:
         for name in catalog.names():
-            print(f"{name:24} {catalog.build(name).title}")
+            print(f"{name:24} {plain_text(catalog.build(name).title)}")
         return EXIT_OK
     names = catalog.names() if args.all else args.names
     if not names:
@@ -456,7 +457,7 @@ def _print_derivations(names: list[str], fmt: str) -> int:
             print(derivation.text())
             print(str(report))
         if not report.ok:
-            print(f"symnn: {report.title}: {len(report.failures)} step(s) do not hold", file=sys.stderr)
+            print(f"symnn: {plain_text(report.title)}: {len(report.failures)} step(s) do not hold", file=sys.stderr)
             status = EXIT_FAILURE
     return status
 

@@ -15,7 +15,7 @@ from sympy import Basic, Float, MatrixBase, Sum, Symbol
 from symnn.core.printing import Shows
 from symnn.errors import InvalidArgumentError, VerificationFailed
 from symnn.math.equality import Check, check_approximately, check_equal, check_equivalent
-from symnn.render.text import derivation_text
+from symnn.render.text import derivation_text, plain_text
 from symnn.render.derivation import (
     APPROX,
     DEFINES,
@@ -92,7 +92,8 @@ class Verification:
         if not self.ok:
             first = self.failures[0]
             raise VerificationFailed(
-                f"{self.title}: step {first.number} ({first.step.reason}) does not hold: {first.check.detail}"
+                f"{plain_text(self.title)}: step {first.number} ({plain_text(first.step.reason)}) does not hold: "
+                f"{first.check.detail}"
             )
         return self
 
@@ -139,7 +140,7 @@ class Verification:
         return out
 
     def __str__(self) -> str:
-        head = f"{self.title}: {'verified' if self.ok else 'NOT verified'}"
+        head = f"{plain_text(self.title)}: {'verified' if self.ok else 'NOT verified'}"
         return "\n".join([head, *("  " + line for line in self.summary())])
 
 

@@ -111,8 +111,9 @@ def derivation_text(derivation, width: int | None = None) -> str:
     between words.
     """
     width = width or terminal_width()
-    out = [_prose(derivation.title, width)]
-    out.append("=" * min(len(derivation.title), width))
+    title = plain_text(derivation.title)
+    out = [_prose(title, width)]
+    out.append("=" * min(len(title), width))
     if derivation.intro:
         out.append(_prose(plain_text(derivation.intro), width))
     if derivation.given:
