@@ -278,3 +278,13 @@ def test_reasons_and_captions_read_as_unicode_math(tex, text):
 def test_sigmoid_denominator_in_the_lecture_s_order():
     b = Symbol("b")
     assert symnn.pretty(1 / (1 + exp(-b))).splitlines()[-1] == "1 + ℯ"  # 1/(1 + e^{−b}), not 1/(e^{−b} + 1)
+
+
+def test_pretty_of_a_derivation_takes_the_num_columns_option():
+    from symnn.app import catalog
+
+    derivation = catalog.build("linear-collapse-3-4-1")
+    for width in (50, 70):
+        lines = symnn.pretty(derivation, num_columns=width).splitlines()
+        assert max(len(line) for line in lines) <= width
+        assert any(len(line) > width - 10 for line in lines)  # the width is used, not some narrower default

@@ -208,7 +208,8 @@ class Derivation(Shows):
         return derivation_latex(self, environment="aligned")
 
     def show_pretty(self, printer) -> str:
-        return derivation_text(self)
+        # symnn.pretty(derivation, num_columns=60) fits 60 columns, like every other object
+        return derivation_text(self, width=printer._settings.get("num_columns"))
 
     def _repr_latex_(self) -> str:
         return "$$" + derivation_latex(self, environment="aligned") + "$$"
