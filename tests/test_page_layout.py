@@ -24,6 +24,8 @@ USER_DOCUMENTS = {
                                                       input_names=["price", "shipping", "marketing", "material"])).proof,
     "collapse-affine-3z-1": lambda: symnn.collapse(N([2, 2, 1], activation=symnn.Activation.from_string("3*z + 1"))).proof,
     "merge-linear-linear-sigmoid": lambda: symnn.merge_affine(N([3, 3, 3, 1], activation=["linear", "linear", "sigmoid"])).proof,
+    "collapse-30-4-1-first-entries": lambda: symnn.collapse(N([30, 4, 1], activation="linear")).proof,
+    "collapse-784-64-10-block-form": lambda: symnn.collapse(N([784, 64, 10], activation="linear")).proof,
     "non-collapse-35-4-1-sigmoid": lambda: _non_collapse(N([35, 4, 1], activation="sigmoid")),
     "non-collapse-784-16-1-sigmoid": lambda: _non_collapse(N([784, 16, 1], activation="sigmoid")),
 }
@@ -80,3 +82,15 @@ def test_collapse_latex_of_a_nonlinear_network_is_the_counterexample_and_fits_th
                    "\\usepackage[a4paper,margin=2cm]{geometry}\n\\begin{document}\n" + result.stdout
                    + "\\end{document}\n", encoding="utf-8")
     documents.compile_pdf(tex)
+
+
+def test_past_the_elementwise_size_a_proof_writes_out_its_first_entries_and_checks_them():
+    proof = symnn.collapse(N([30, 4, 1], activation="linear")).proof
+    report = proof.verify()
+    assert report.ok and report.report() == "7 steps checked: 3 by definition, 4 symbolically"
+    w = symnn.notation.w
+    # w'_1 = Σ_j w_{1j}^{[1]} w_{j1}^{[2]}, written out from the definition of a matrix product
+    assert proof.steps[2].rhs == sum(w(1, j, 1) * w(j, 1, 2) for j in range(1, 5))
+    big = symnn.collapse(N([784, 64, 10], activation="linear")).proof
+    assert [s.relation for s in big.steps] == ["=", ":=", ":=", ":="]  # Σ form only: 64 products an entry
+    assert "The other 7,837 entries of $W'$" in big.conclusion

@@ -72,20 +72,37 @@ def collapse_proof(result) -> Derivation:
     return proof
 
 
+# Past the elementwise size, the first entries of W' are written out when each has at most this many
+# products (one per path through the hidden units), else in Σ form only
+ENTRY_TERMS = 12
+FIRST_ENTRIES = 3
+
+
 def _first_entry(proof: Derivation, result) -> None:
-    """Past the elementwise size: the first entry of W' = W^{[1]}⋯W^{[L]} in Σ form, and where the others are."""
+    """Past the elementwise size: the first entries of W' = W^{[1]}⋯W^{[L]} in Σ form (written out and
+    checked when short), and where the others are."""
     net = result.network
     names = "jmpqrsuv"
-    if net.depth - 1 <= len(names):
-        indices = [Symbol(name, integer=True, positive=True) for name in names[:net.depth - 1]]
-        chain = [Integer(1), *indices, Integer(1)]
-        scale = Mul(*[layer.activation.affine_coefficients[0] for layer in net.layers])
+    if net.depth - 1 > len(names):
+        return
+    paths = 1
+    for size in net.sizes[1:-1]:
+        paths *= size
+    shown = min(FIRST_ENTRIES, net.sizes[0])
+    column = result.column(1) if paths <= ENTRY_TERMS else None
+    indices = [Symbol(name, integer=True, positive=True) for name in names[:net.depth - 1]]
+    scale = Mul(*[layer.activation.affine_coefficients[0] for layer in net.layers])
+    for k in range(1, shown + 1):
+        chain = [Integer(k), *indices, Integer(1)]
         entry = scale * Mul(*[notation.WeightAt(chain[j - 1], chain[j], j) for j in range(1, net.depth + 1)])
         for index, size in reversed(list(zip(indices, net.sizes[1:-1]))):
             entry = Sum(entry, (index, 1, size))
-        proof.define(result.symbols(1)[0][0], entry, "the first entry of $W' = W^{[1]} \\cdots W^{[L]}$")
+        name = result.symbols(1)[0][k - 1]
+        proof.define(name, entry, "entry $(k, 1)$ of $W' = W^{[1]} \\cdots W^{[L]}$".replace("k", str(k)))
+        if column is not None:
+            proof.step(name, column[k - 1], "written out", same_line=True)
     entries = net.sizes[0] * net.sizes[-1]
-    proof.conclusion += (f" The other {entries - 1:,} entries of $W'$ follow the same pattern; all of them are "
+    proof.conclusion += (f" The other {entries - shown:,} entries of $W'$ follow the same pattern; all of them are "
                          "collapse(...).W in Python, or in the JSON output of symnn collapse.")
 
 
