@@ -94,7 +94,7 @@ def test_sigmoid_example_arithmetic_agrees_with_fractions_and_mpmath():
     z = sum(wk * xk for wk, xk in zip(w, x)) + b
     assert z == Fraction(1, 2)
     # …and the results it states: z = 1/2, σ(1/2) ≈ 0.6225
-    assert r" &= \frac{1}{2} && \text{add up $\checkmark$} \\" in text
+    assert r" &= \frac{1}{2} && \text{add up~$\checkmark$} \\" in text
     with mpmath.workdps(30):
         sigma = 1 / (1 + mpmath.exp(-mpmath.mpf(z.numerator) / z.denominator))
         assert mpmath.nstr(sigma, 4) == "0.6225"

@@ -306,7 +306,8 @@ def test_collapse_sigmoid_network_reports_a_witness_that_reevaluates_and_exits_1
 
 
 @pytest.mark.parametrize("fmt, start", [
-    ("latex", "\\begin{align*}\n"
+    ("latex", "\\par\\noindent Multiply out, with $(AB)^T = B^T A^T$; this holds for all sizes $n_0, \\ldots, n_L$:\n"
+              "\\begin{align*}\n"
               r"W^{[2]T} \left(W^{[1]T} x + b^{[1]}\right) + b^{[2]} &= "
               r"\left(W^{[1]} W^{[2]}\right)^{T} x + W^{[2]T} b^{[1]} + b^{[2]}"),
     ("markdown", "## Network(2→2→1, linear) collapses to a linear model\n"),

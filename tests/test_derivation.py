@@ -102,7 +102,7 @@ def test_document_is_standalone_and_lists_checks():
     assert "Intro with 50\\% \\& $x_1$." in text
     # one line for the document, a mark beside each proved step
     assert "\\textbf{Checked by symnn.} 2 steps checked: 2 symbolically." in text
-    assert "\\text{expand $\\checkmark$}" in text and "\\text{factor t $\\checkmark$}" in text
+    assert "\\text{expand~$\\checkmark$}" in text and "\\text{factor t~$\\checkmark$}" in text
     assert text.rstrip().endswith("\\end{document}")
 
 

@@ -24,6 +24,7 @@ USER_DOCUMENTS = {
                                                       input_names=["price", "shipping", "marketing", "material"])).proof,
     "collapse-affine-3z-1": lambda: symnn.collapse(N([2, 2, 1], activation=symnn.Activation.from_string("3*z + 1"))).proof,
     "merge-linear-linear-sigmoid": lambda: symnn.merge_affine(N([3, 3, 3, 1], activation=["linear", "linear", "sigmoid"])).proof,
+    "collapse-6-5-4-two-pages": lambda: symnn.collapse(N([6, 5, 4], activation="linear")).proof,
     "collapse-30-4-1-first-entries": lambda: symnn.collapse(N([30, 4, 1], activation="linear")).proof,
     "collapse-784-64-10-block-form": lambda: symnn.collapse(N([784, 64, 10], activation="linear")).proof,
     "non-collapse-35-4-1-sigmoid": lambda: _non_collapse(N([35, 4, 1], activation="sigmoid")),

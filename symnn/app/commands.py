@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import textwrap
 import unicodedata
 from pathlib import Path
 
@@ -129,11 +130,14 @@ def cmd_collapse(args) -> int:
             if error.witness is not None:
                 proof = non_collapse_proof(network, error.witness)
                 print(derivation_body(proof, proof.verify().marks()) if args.format == "latex" else proof.markdown())
-        else:
-            print(f"{network!r} does not collapse: {error}")
+        else:  # wrapped to the terminal, with the witness's numbers as a student reads them
+            width = terminal_width()
+            print(textwrap.fill(f"{network!r} does not collapse: {error}", width))
             if error.witness is not None:
                 w = error.witness
-                print(f"witness: x = {w.x}, y = {w.y}; f(x + y) + f(0) − f(x) − f(y) ≈ {w.difference.evalf(10)} ≠ 0")
+                point = lambda values: "(" + ", ".join(pretty(v) for v in values) + ")"  # noqa: E731
+                print(textwrap.fill(f"witness: x = {point(w.x)}, y = {point(w.y)}; f(x + y) + f(0) − f(x) − f(y) "
+                                    f"≈ {pretty(w.difference.evalf(10))} ≠ 0", width, subsequent_indent="  "))
         return EXIT_FAILURE
     if args.format == "json":
         entries, factors = collapse_json_size(network)

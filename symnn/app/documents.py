@@ -144,8 +144,8 @@ def overfull_boxes(log: str) -> list[str]:
     """The 'Overfull \\hbox (…pt too wide) … at lines …' warnings of a LaTeX log, shortened."""
     found = []
     for line in log.splitlines():
-        if line.startswith("Overfull \\hbox"):
-            found.append(line.replace("Overfull \\hbox ", "").strip())
+        if line.startswith(("Overfull \\hbox", "Overfull \\vbox")):  # too wide, or too tall for the page
+            found.append(line.replace("Overfull ", "").strip())
     return found
 
 

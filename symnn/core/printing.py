@@ -77,7 +77,7 @@ class SymnnLatexPrinter(LatexPrinter):
     def _print_MatAdd(self, expr):
         # Terms in the lecture's order: the one carrying the input first, then
         # weighted biases, then the biases, as in W^{[2]T} a^{[1]} + b^{[2]}.
-        terms = sorted(expr.args, key=_block_term_rank)
+        terms = block_term_order(expr.args)
         text = self._print(terms[0])
         for term in terms[1:]:
             if term.could_extract_minus_sign():
@@ -85,6 +85,11 @@ class SymnnLatexPrinter(LatexPrinter):
             else:
                 text += " + " + self._print(term)
         return text
+
+
+def block_term_order(terms) -> list:
+    """The terms of a block-form sum in the lecture's order: W^{[2]T} a^{[1]} before b^{[2]}."""
+    return sorted(terms, key=_block_term_rank)
 
 
 def _block_term_rank(term) -> int:

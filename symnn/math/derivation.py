@@ -133,15 +133,17 @@ class Verification:
                 out.append("")
             elif s.check.kind == "proof":
                 out.append("✓")
-            elif s.check.kind == "points":
-                out.append(f"✓ {s.check.method.replace('evaluated ', '')}, not proved")
+            elif s.check.kind == "points":  # no check mark: that is for proofs
+                out.append(f"checked {s.check.method.replace('evaluated ', '')}, not proved")
             else:
-                out.append(f"✓ {s.check.method}")
+                out.append(s.check.method)
         return out
 
     def __str__(self) -> str:
+        # one line for the whole derivation, then only the steps that fail (summary() lists every step)
         head = f"{plain_text(self.title)}: {'verified' if self.ok else 'NOT verified'}"
-        return "\n".join([head, *("  " + line for line in self.summary())])
+        failing = [f"  step {s.number} FAILS ({plain_text(s.step.reason)}): {s.check.detail}" for s in self.failures]
+        return "\n".join([head, "  " + plain_text(self.report()), *failing])
 
 
 @dataclass

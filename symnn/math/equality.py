@@ -185,4 +185,15 @@ def check_approximately(lhs: Expr, rhs: Float, tolerance) -> Check:
     digits = current().numeric_digits
     error = Abs(prepare(lhs).evalf(digits) - rhs)
     holds = bool(error <= tolerance)
-    return Check(holds, f"evaluated to {digits} digits, within {tolerance}", "" if holds else f"off by {error}")
+    return Check(holds, f"evaluated to {digits} digits, within {_tolerance_text(tolerance)}",
+                 "" if holds else f"off by {error}")
+
+
+def _tolerance_text(tolerance) -> str:
+    """1/1000000000 as $10^{-9}$ and 1/20000 as $5 \\cdot 10^{-5}$ (TeX, which every renderer reads); else as it is."""
+    value = Rational(str(tolerance)) if isinstance(tolerance, Float) else Rational(tolerance)
+    for k in range(1, 80):
+        scaled = value * 10**k
+        if scaled.is_Integer and 1 <= scaled <= 9:
+            return f"$10^{{-{k}}}$" if scaled == 1 else f"${scaled} \\cdot 10^{{-{k}}}$"
+    return str(tolerance)

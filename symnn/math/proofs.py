@@ -28,6 +28,12 @@ def _affine_sentence(network: Network) -> str:
     return "Every activation is affine, $g(z) = s z + t$, decided from $g$ itself ($g'' = 0$): " + "; ".join(parts) + "."
 
 
+def _model_tex(net: Network) -> str:
+    """w'·x + b' for one output, W'^T x + b' for several; without b' when the network has no biases."""
+    model = "w' \\cdot x" if net.sizes[-1] == 1 else "W'^T x"
+    return model + (" + b'" if net.has_bias else "")
+
+
 def _tex(expr) -> str:
     return SymnnLatexPrinter().doprint(expr)
 
@@ -44,7 +50,7 @@ def collapse_proof(result) -> Derivation:
     proof = Derivation(
         f"{net!r} collapses to a linear model",
         intro=_affine_sentence(net),
-        conclusion="So the network computes one linear model $w' \\cdot x + b'$: its hidden layers add nothing a "
+        conclusion=f"So the network computes one linear model ${_model_tex(net)}$: its hidden layers add nothing a "
                    "single layer could not.",
     )
     lhs, rhs = block_identity(net, symbolic=True)
@@ -67,8 +73,9 @@ def collapse_proof(result) -> Derivation:
             proof.define(line.lhs, line.rhs, f"the coefficient of {what}")
         proof.step(output_symbol, result.model(i), "substitute the layers below, multiply out and collect each $x_k$")
     if result.n_outputs > settings.proof_outputs:
-        proof.conclusion += (f" Outputs {settings.proof_outputs + 1} to {result.n_outputs} follow the same pattern "
-                             "(all of $W'$ is collapse(...).W in Python).")
+        first, last = settings.proof_outputs + 1, result.n_outputs
+        which = f"Output {first} follows" if first == last else f"Outputs {first} to {last} follow"
+        proof.conclusion += f" {which} the same pattern (all of $W'$ is collapse(...).W in Python)."
     return proof
 
 
@@ -159,8 +166,8 @@ def non_collapse_proof(network: Network, witness) -> Derivation:
     proof = Derivation(
         f"{network!r} does not collapse",
         intro=("Every affine $f$ satisfies $f(x + y) + f(0) = f(x) + f(y)$. Take the weights below and the "
-               f"inputs $x$: {point(witness.x)}; and $y$: {point(witness.y)}{zero_note}. "
-               f"The values are those of output {witness.output}."),
+               f"inputs $x$: {point(witness.x)}; and $y$: {point(witness.y)}{zero_note}."
+               + (f" The values are those of output {witness.output}." if network.sizes[-1] > 1 else "")),
         given=dict(witness.params),
         conclusion="The two sides differ, so no choice of $w'$ and $b'$ makes this network a linear model: "
                    "its nonlinear activations are what give the hidden layers their power.",

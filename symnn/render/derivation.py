@@ -27,7 +27,7 @@ _LATEX_SPECIAL = {
 # Words in reasons written with Unicode math; TeX's text fonts lack them.
 _TEXT_UNICODE = {"σ": r"$\sigma$", "Σ": r"$\Sigma$", "≥": r"$\geq$", "≤": r"$\leq$", "≠": r"$\neq$",
                  "⇔": r"$\iff$", "−": "-", "·": r"$\cdot$", "′": "'", "…": r"\ldots{}", "→": r"$\to$",
-                 "ℝ": r"$\mathbb{R}$", "✓": r"$\checkmark$", "θ": r"$\theta$", "β": r"$\beta$", "ᵀ": r"$^T$", "²": r"$^2$"}
+                 "ℝ": r"$\mathbb{R}$", "✓": r"$\checkmark$", "\u00a0": "~", "θ": r"$\theta$", "β": r"$\beta$", "ᵀ": r"$^T$", "²": r"$^2$"}
 
 
 def escape_text(text: str) -> str:
@@ -110,11 +110,17 @@ def _join_lines(rows: list, steps: list) -> list:
     return joined
 
 
+def _sentence(reason: str) -> str:
+    """A reason set above its step reads as a sentence: capital first letter (unless it starts with math)."""
+    return reason[:1].upper() + reason[1:] if reason[:1].isalpha() else reason
+
+
 def with_mark(reason: str, mark: str) -> str:
     """A reason followed by its check mark (✓) or the words of a step that was only sampled."""
     if not mark:
         return reason
-    return f"{reason} ✓" if mark == "✓" else f"{reason} ({mark})"
+    # a no-break space: the mark never stands alone at the start of a line
+    return f"{reason}\u00a0✓" if mark == "✓" else f"{reason} ({mark})"
 
 
 def _environment(rows: list, environment: str, width: float) -> str:
@@ -122,16 +128,18 @@ def _environment(rows: list, environment: str, width: float) -> str:
     natural = max((text_width(row.reason) for row in rows), default=0.0)
     reason_column = min(REASON_WIDTH, natural)
     room = width - reason_column - COLUMN_GAP - left - RELATION_WIDTH
-    if environment == "aligned" or all(row.fits(room) for row in rows):
+    full = width - left - RELATION_WIDTH
+    # a line standing alone that would need breaking beside its reason, but fits whole under it
+    whole_below = len(rows) == 1 and latex_width(rows[0].rhs) > room and latex_width(rows[0].rhs) <= full
+    if environment == "aligned" or (not whole_below and all(row.fits(room) for row in rows)):
         lines = [line for row in rows for line in row.lines(room, _margin_reason(row.reason, natural))]
         return f"\\begin{{{environment}}}\n" + " \\\\\n".join(lines) + f"\n\\end{{{environment}}}"
-    full = width - left - RELATION_WIDTH
     intro, rows_tex = "", []
     for number, row in enumerate(rows):
-        note = f"{escape_text(row.reason)}:"
+        note = f"{escape_text(_sentence(row.reason))}:"
         body = " \\\\\n".join(row.lines(full, ""))
         if number == 0:
-            intro = f"\\noindent {note}\n"
+            intro = f"\\par\\noindent {note}\n"
             rows_tex.append(body)
         else:
             rows_tex.append(f"\\intertext{{{note}}}\n{body}")
@@ -211,6 +219,7 @@ def derivation_document(derivation, report: str, marks: list[str], ok: bool) -> 
         "\\usepackage{amsmath,amssymb}",
         "\\usepackage[a4paper,margin=2cm]{geometry}",
         *(["\\usepackage{tikz}"] if derivation.diagram is not None else []),
+        "\\allowdisplaybreaks",  # a long derivation continues on the next page instead of running off this one
         "\\begin{document}",
         f"\\section*{{{escape_text(derivation.title)}}}",
         derivation_body(derivation, marks),

@@ -96,7 +96,7 @@ def _mark(check, text: str) -> str:
     if not text:
         return ""
     kind = "fails" if not check.holds else check.check.kind
-    return f'<span class="mark {kind}" title="{escape(check.check.method)}">{escape(text)}</span>'
+    return f'<span class="mark {kind}" title="{escape(plain(check.check.method))}">{prose(text)}</span>'
 
 
 def _printer(step) -> SymnnMathMLPrinter:
@@ -147,10 +147,10 @@ def check_report(report) -> str:
     """One line for the whole derivation (Verification.report), then each step's method."""
     verdict = "" if report.ok else " SOME STEPS DO NOT HOLD."
     items = "\n".join(
-        f"<li>{'holds' if s.holds else 'DOES NOT HOLD'} \u2014 {escape(s.check.method)}"
+        f"<li>{'holds' if s.holds else 'DOES NOT HOLD'} \u2014 {prose(s.check.method)}"
         + (f" ({escape(s.check.detail)})" if s.check.detail and not s.holds else "") + "</li>"
         for s in report.steps)
-    return (f'<section class="checks">\n<p><strong>Checked by symnn.</strong> {escape(report.report())}.{verdict} '
+    return (f'<section class="checks">\n<p><strong>Checked by symnn.</strong> {prose(report.report())}.{verdict} '
             "A \u2713 marks a step proved symbolically; a step checked only at sample points says so beside it.</p>\n"
             f"<details><summary>How each step was checked</summary>\n<ol>\n{items}\n</ol>\n</details>\n</section>")
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from symnn.core.printing import block_term_order
+
 # A4 with 2 cm margins (the documents' geometry): 595.3 pt − 2 × 56.9 pt
 TEXT_WIDTH = 481.0
 # a step's reason sits in a right-hand column of at most this width, wrapped inside it
-REASON_WIDTH = 150.0
+REASON_WIDTH = 190.0
 COLUMN_GAP = 24.0  # what align* puts between its column pairs, and a margin for the estimate's errors
 SAFETY = 1.15  # the estimate is scaled up by this much: breaking once too often costs nothing
 
@@ -166,10 +168,12 @@ class Term:
 
 def sum_terms(expr, printer) -> list[Term] | None:
     """The terms of a top-level sum in the printer's order, or None when ``expr`` is not a sum."""
-    if not getattr(expr, "is_Add", False):
+    if not (getattr(expr, "is_Add", False) or getattr(expr, "is_MatAdd", False)):
         return None
     terms = []
-    for term in printer._as_ordered_terms(expr, order=printer._settings.get("order")):
+    is_block = getattr(expr, "is_MatAdd", False)
+    ordered = block_term_order(expr.args) if is_block else printer._as_ordered_terms(expr, order=printer._settings.get("order"))
+    for term in ordered:
         if term.could_extract_minus_sign():
             sign, shown = "-", -term
         else:
