@@ -77,7 +77,7 @@ def logistic_regression() -> Derivation:
     for k in (1, 2, 3):
         d.define(layer.weight(k, 1), betas[k], "the coefficient is the weight")
     d.define(layer.bias_term(1), betas[0], "the intercept is the bias")
-    d.define(layer.z_symbol(1), unit.z(), "the neuron's z")
+    d.define(layer.z_symbol(1), unit.z(), "the neuron's $z$")
     d.step(p, unit.activation(layer.z_symbol(1)), "the same linear function")
     d.define(layer.a_symbol(1), unit.activation(layer.z_symbol(1)), "the neuron's activation")
     d.step(p, layer.a_symbol(1), "one sigmoid unit")
@@ -113,7 +113,7 @@ def sigmoid_example() -> Derivation:
         given=given,
         conclusion="The neuron outputs about $0.62$: above $1/2$, so it predicts class 1.",
     )
-    d.define(z1, unit.z(), "the neuron's z")
+    d.define(z1, unit.z(), "the neuron's $z$")
     d.step(z1, shown, "substitute the numbers", order="none")
     d.step(z1, value, "add up")
     d.define(a1, sigma(z1), "$a = g(z) = \\sigma(z)$")
@@ -280,7 +280,7 @@ def decision_rule() -> Derivation:
     d.step(1 / (1 + exp(-z)) >= half, 1 + exp(-z) <= 2, "both sides positive: take reciprocals", relation="iff", variable=z)
     d.step(1 + exp(-z) <= 2, exp(-z) <= 1, "subtract 1", relation="iff", variable=z)
     d.step(exp(-z) <= 1, -z <= 0, "the exponential is increasing, $e^0 = 1$", relation="iff", variable=z)
-    d.step(-z <= 0, z >= 0, "multiply by -1", relation="iff", variable=z)
+    d.step(-z <= 0, z >= 0, "multiply by $-1$", relation="iff", variable=z)
     return d
 
 
@@ -299,7 +299,7 @@ def perceptron() -> Derivation:
     d.define(a1, Piecewise((1, total >= theta), (0, True)), "fires (1) iff the total input reaches θ, else 0")
     d.step(a1, Piecewise((1, total - theta >= 0), (0, True)), "move θ to the left")
     d.define(layer.bias_term(1), -theta, "the bias is minus the threshold")
-    d.define(z1, unit.z(), "the neuron's z")
+    d.define(z1, unit.z(), "the neuron's $z$")
     d.step(a1, Piecewise((1, z1 >= 0), (0, True)), "the total input minus θ is z")
     d.step(a1, unit.activation(z1), "the step activation with threshold 0")
     return d

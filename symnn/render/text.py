@@ -126,7 +126,8 @@ def derivation_text(derivation, width: int | None = None) -> str:
         printer = pretty_printer(**({"order": step.order} if step.order else {}))
         lhs = prettyForm(" " * 4) if continues(previous, step) else step.lhs
         out.append(layout(step.rhs, printer, lhs=lhs, relation=_TEXT_RELATION[step.relation], width=width))
-        out.append(_prose(f"({plain_text(step.reason)})", width, indent=" " * 4))
+        if step.reason:  # a step joined to the line before may have none of its own
+            out.append(_prose(f"({plain_text(step.reason)})", width, indent=" " * 4))
         previous = step
     if derivation.conclusion:
         out.append(_prose(plain_text(derivation.conclusion), width))
