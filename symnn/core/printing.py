@@ -101,14 +101,19 @@ def _block_term_rank(term) -> int:
     return 2 if roles else 3
 
 
-def latex_printer(**options) -> SymnnLatexPrinter:
-    """The LaTeX printer with SymPy's settings, each name and value checked (a SymnnError, not SymPy's)."""
+def checked_printer(printer_class, options: dict, what: str):
+    """``printer_class(options)``, with SymPy's errors about a setting's value turned into a SymnnError."""
     try:
-        return SymnnLatexPrinter(options)
+        return printer_class(options)
     except (ValueError, TypeError, AttributeError, KeyError) as error:
         if isinstance(error, InvalidArgumentError):
             raise
-        raise InvalidArgumentError(f"LaTeX printer options {options!r} are not usable: {error}") from None
+        raise InvalidArgumentError(f"{what} printer options {options!r} are not usable: {error}") from None
+
+
+def latex_printer(**options) -> SymnnLatexPrinter:
+    """The LaTeX printer with SymPy's settings, each name and value checked (a SymnnError, not SymPy's)."""
+    return checked_printer(SymnnLatexPrinter, options, "LaTeX")
 
 
 def _script_table(plain: str, scripted: str) -> dict[str, str]:

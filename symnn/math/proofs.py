@@ -11,7 +11,7 @@ from sympy import Add, Float, Integer, Mul, Rational, Sum, Symbol
 from symnn.core import notation
 from symnn.core.guards import node_count
 from symnn.core.network import Network
-from symnn.core.printing import SymnnLatexPrinter
+from symnn.core.printing import latex
 from symnn.math.affine import block_identity
 from symnn.math.derivation import Derivation
 from symnn.config import current
@@ -24,7 +24,8 @@ def _affine_sentence(network: Network) -> str:
     parts = []
     for layer in network.layers:
         s, t = layer.activation.affine_coefficients
-        parts.append(f"layer {layer.index}: $g(z) = {_tex(layer.activation.expr)}$ ($s = {_tex(s)}$, $t = {_tex(t)}$)")
+        parts.append(f"layer {layer.index}: $g(z) = {latex(layer.activation.expr)}$ "
+                     f"($s = {latex(s)}$, $t = {latex(t)}$)")
     return "Every activation is affine, $g(z) = s z + t$, decided from $g$ itself ($g'' = 0$): " + "; ".join(parts) + "."
 
 
@@ -34,8 +35,6 @@ def _model_tex(net: Network) -> str:
     return model + (" + b'" if net.has_bias else "")
 
 
-def _tex(expr) -> str:
-    return SymnnLatexPrinter().doprint(expr)
 
 
 def collapse_proof(result) -> Derivation:
@@ -69,7 +68,7 @@ def collapse_proof(result) -> Derivation:
         ws, bp = result.symbols(i)
         inputs = net.inputs()
         for line in result.definitions(i):
-            what = "the constant" if line.lhs == bp else f"${_tex(inputs[ws.index(line.lhs)])}$"
+            what = "the constant" if line.lhs == bp else f"${latex(inputs[ws.index(line.lhs)])}$"
             proof.define(line.lhs, line.rhs, f"the coefficient of {what}")
         proof.step(output_symbol, result.model(i), "substitute the layers below, multiply out and collect each $x_k$")
     if result.n_outputs > settings.proof_outputs:
@@ -159,7 +158,7 @@ def non_collapse_proof(network: Network, witness) -> Derivation:
     inputs = network.inputs()
 
     def point(values) -> str:  # one math item per nonzero input, so the line may break between them
-        items = [f"${_tex(symbol)} = {_tex(value)}$" for symbol, value in zip(inputs, values) if value != 0]
+        items = [f"${latex(symbol)} = {latex(value)}$" for symbol, value in zip(inputs, values) if value != 0]
         return ", ".join(items) if items else "all inputs 0"
 
     zero_note = "" if all(v != 0 for v in witness.x) else " (every other input 0)"

@@ -19,7 +19,7 @@ from symnn.config import check_names
 from symnn.core.activations import AppliedActivation
 from symnn.core.notation import (ActivationAt, BiasAt, InputAt, NotationMatrix, NotationSymbol, OutputWeightAt,
                                  TextLabel, WeightAt, _IndexedTerm)
-from symnn.core.printing import _block_term_rank, check_printable
+from symnn.core.printing import _block_term_rank, check_printable, checked_printer
 from symnn.errors import InvalidArgumentError
 
 MINUS = "\u2212"
@@ -352,12 +352,7 @@ def _starts_with_number(factor) -> bool:
 
 def mathml_printer(**options) -> SymnnMathMLPrinter:
     """The MathML printer with SymPy's settings, each name and value checked (a SymnnError, not SymPy's)."""
-    try:
-        return SymnnMathMLPrinter(options)
-    except (ValueError, TypeError, AttributeError, KeyError) as error:
-        if isinstance(error, InvalidArgumentError):
-            raise
-        raise InvalidArgumentError(f"MathML printer options {options!r} are not usable: {error}") from None
+    return checked_printer(SymnnMathMLPrinter, options, "MathML")
 
 
 def mathml(expr, display: str = "inline", **options) -> str:
