@@ -55,6 +55,16 @@ class SymnnLatexPrinter(LatexPrinter):
     def _print_OneMatrix(self, expr):
         return r"\mathbf{1}"
 
+    def _print_Sum(self, expr):
+        # a nested sum as the lecture writes it, one Σ per index, outermost first
+        # (SymPy: a single Σ over a \substack of conditions, innermost first)
+        if len(expr.limits) == 1:
+            return super()._print_Sum(expr)
+        text = super()._print_Sum(Sum(expr.function, expr.limits[0]))
+        for var, lower, upper in expr.limits[1:]:
+            text = f"\\sum_{{{self._print(var)}={self._print(lower)}}}^{{{self._print(upper)}}} {text}"
+        return text
+
     def _print_Mul(self, expr):
         # the lecture writes a sum inside a product in parentheses: w_j^{[2]} · (Σ_i w_{ij}^{[1]} · x_i)
         sums = [factor for factor in expr.args if isinstance(factor, Sum)]
