@@ -6,6 +6,7 @@ networks a user builds: collapse proofs, a merge, a non-collapse witness, named 
 
 import pytest
 
+import sympy
 import symnn
 from symnn.app import documents
 from symnn.render.layout import latex_width, pack, sum_terms
@@ -88,10 +89,23 @@ def test_collapse_latex_of_a_nonlinear_network_is_the_counterexample_and_fits_th
 def test_past_the_elementwise_size_a_proof_writes_out_its_first_entries_and_checks_them():
     proof = symnn.collapse(N([30, 4, 1], activation="linear")).proof
     report = proof.verify()
-    assert report.ok and report.report() == "7 steps checked: 3 by definition, 4 symbolically"
-    w = symnn.notation.w
+    # block identity; W' = W^[1] W^[2] = [w'_1; …]; b'; then w'_1..3 each defined and written out
+    assert report.ok and report.report() == "10 steps checked: 6 by definition, 4 symbolically"
+    w, wp = symnn.notation.w, symnn.notation.w_prime
+    W = [symnn.notation.matrix("W", sympy.Symbol(f"n_{j - 1}", integer=True, positive=True),
+                               sympy.Symbol(f"n_{j}", integer=True, positive=True), j) for j in (1, 2)]
+    assert proof.steps[1].rhs == sympy.MatMul(*W)
+    assert list(proof.steps[2].rhs) == [wp(1), wp(2), wp(3), symnn.notation.dots("vertical"), wp(30)]
+    assert proof.steps[3].lhs == symnn.notation.matrix("bp", 1, 1)
     # w'_1 = Σ_j w_{1j}^{[1]} w_{j1}^{[2]}, written out from the definition of a matrix product
-    assert proof.steps[2].rhs == sum(w(1, j, 1) * w(j, 1, 2) for j in range(1, 5))
+    assert proof.steps[5].rhs == sum(w(1, j, 1) * w(j, 1, 2) for j in range(1, 5))
     big = symnn.collapse(N([784, 64, 10], activation="linear")).proof
-    assert [s.relation for s in big.steps] == ["=", ":=", ":=", ":="]  # Σ form only: 64 products an entry
+    # Σ form only: 64 products an entry
+    assert [s.relation for s in big.steps] == ["=", ":=", ":=", ":=", ":=", ":=", ":="]
+    elided = big.steps[2].rhs
+    assert elided.shape == (5, 5) and elided[0, 4] == wp(1, 10) and elided[4, 0] == wp(784, 1)
+    assert elided[3, 3] == symnn.notation.dots("diagonal") and elided[0, 3] == symnn.notation.dots("horizontal")
+    tex = big.latex()
+    assert r"W' &= W^{[1]} W^{[2]} = \left[\begin{matrix}w'_{11} & w'_{12} & w'_{13} & \cdots & w'_{1,10}" in tex
+    assert r"\vdots & \vdots & \vdots & \ddots & \vdots" in tex
     assert "The other 7,837 entries of $W'$" in big.conclusion

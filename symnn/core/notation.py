@@ -423,6 +423,33 @@ class TextLabel(Symbol):
         return f"\\text{{{self.name}}}"
 
 
+class Dots(Symbol):
+    """The ⋮, ⋯ or ⋱ standing for the entries a matrix leaves out, as in a textbook's W' = [w'_1; w'_2; ⋮]."""
+
+    _GLYPHS = {"vertical": ("\\vdots", "⋮"), "horizontal": ("\\cdots", "⋯"), "diagonal": ("\\ddots", "⋱")}
+
+    def _latex(self, printer) -> str:
+        return self._GLYPHS[self.name][0]
+
+    def _sympystr(self, printer) -> str:
+        return "..."
+
+    def _pretty(self, printer):
+        return prettyForm(self._GLYPHS[self.name][1] if printer._use_unicode else "...")
+
+    def _mathml_presentation(self, printer):
+        element = printer.dom.createElement("mo")
+        element.appendChild(printer.dom.createTextNode(self._GLYPHS[self.name][1]))
+        return element
+
+
+def dots(direction: str) -> Dots:
+    """⋮ (``"vertical"``), ⋯ (``"horizontal"``) or ⋱ (``"diagonal"``) for the left-out entries of a matrix."""
+    if direction not in Dots._GLYPHS:
+        raise InvalidNamesError(f"unknown dots {direction!r}; allowed: {', '.join(Dots._GLYPHS)}")
+    return Dots(direction)
+
+
 def label(word: str) -> TextLabel:
     """``\\text{Output}`` as a symbol, for lines such as Output = a_1^{[2]} = …."""
     return TextLabel(check_name(word))

@@ -55,6 +55,12 @@ class SymnnLatexPrinter(LatexPrinter):
     def _print_OneMatrix(self, expr):
         return r"\mathbf{1}"
 
+    def _print_Function(self, expr, exp=None):
+        return _function_parentheses(super()._print_Function(expr, exp))
+
+    def _print_log(self, expr, exp=None):
+        return _function_parentheses(super()._print_log(expr, exp))
+
     def _print_Sum(self, expr):
         # a nested sum as the lecture writes it, one Σ per index, outermost first
         # (SymPy: a single Σ over a \substack of conditions, innermost first)
@@ -95,6 +101,18 @@ class SymnnLatexPrinter(LatexPrinter):
             else:
                 text += " + " + self._print(term)
         return text
+
+
+def _function_parentheses(text: str) -> str:
+    """SymPy's \\tanh{\\left(z \\right)}, which TeX sets as "tanh (z)", as the lecture's \\tanh(z);
+    parentheses grow only round a tall argument (with no space after the name)."""
+    opening, closing = "{\\left(", " \\right)}"
+    start = text.find(opening)
+    if start < 0 or not text.endswith(closing):
+        return text
+    inner = text[start + len(opening):-len(closing)]
+    tall = any(mark in inner for mark in ("\\frac", "\\sum", "\\begin", "\\left"))
+    return text[:start] + (f"\\mathopen{{}}\\left({inner}\\right)" if tall else f"({inner})")
 
 
 def block_term_order(terms) -> list:

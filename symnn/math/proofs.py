@@ -6,7 +6,7 @@ network is small enough to print, the elementwise steps in the lecture's form.
 
 from __future__ import annotations
 
-from sympy import Add, Float, Integer, Mul, Rational, Sum, Symbol
+from sympy import Add, Float, Integer, MatAdd, Matrix, Mul, Rational, Sum, Symbol
 
 from symnn.core import notation
 from symnn.core.guards import node_count
@@ -53,7 +53,8 @@ def collapse_proof(result) -> Derivation:
                    "single layer could not.",
     )
     lhs, rhs = block_identity(net, symbolic=True)
-    proof.step(lhs, rhs, "multiply out, with $(AB)^T = B^T A^T$; this holds for all sizes $n_0, \\ldots, n_L$")
+    proof.step(lhs, rhs, "multiply out, with $(AB)^T = B^T A^T$; this holds whatever the layer sizes $n_0, \\ldots, n_L$ "
+               "($W^{[j]}$ is $n_{j-1} \\times n_j$)")
     settings = current()
     if net.n_params > settings.proof_parameters:
         _first_entry(proof, result)
@@ -74,7 +75,7 @@ def collapse_proof(result) -> Derivation:
     if result.n_outputs > settings.proof_outputs:
         first, last = settings.proof_outputs + 1, result.n_outputs
         which = f"Output {first} follows" if first == last else f"Outputs {first} to {last} follow"
-        proof.conclusion += f" {which} the same pattern (all of $W'$ is collapse(...).W in Python)."
+        proof.conclusion += f" {which} the same pattern (all of $W'$ is `collapse(...).W` in Python)."
     return proof
 
 
@@ -85,9 +86,10 @@ FIRST_ENTRIES = 3
 
 
 def _first_entry(proof: Derivation, result) -> None:
-    """Past the elementwise size: the first entries of W' = W^{[1]}⋯W^{[L]} in Σ form (written out and
-    checked when short), and where the others are."""
+    """Past the elementwise size: W' and b' in block form, W' with its first entries and ⋮, those entries
+    in Σ form (written out and checked when short), and where the others are."""
     net = result.network
+    _collapsed_blocks(proof, net)
     names = "jmpqrsuv"
     if net.depth - 1 > len(names):
         return
@@ -104,12 +106,48 @@ def _first_entry(proof: Derivation, result) -> None:
         for index, size in reversed(list(zip(indices, net.sizes[1:-1]))):
             entry = Sum(entry, (index, 1, size))
         name = result.symbols(1)[0][k - 1]
-        proof.define(name, entry, "entry $(k, 1)$ of $W' = W^{[1]} \\cdots W^{[L]}$".replace("k", str(k)))
+        proof.define(name, entry, f"entry $({k}, 1)$ of $W'$: one product per path from input {k} to output 1")
         if column is not None:
             proof.step(name, column[k - 1], "written out", same_line=True)
     entries = net.sizes[0] * net.sizes[-1]
     proof.conclusion += (f" The other {entries - shown:,} entries of $W'$ follow the same pattern; all of them are "
-                         "collapse(...).W in Python, or in the JSON output of symnn collapse.")
+                         "`collapse(...).W` in Python, or in the JSON output of `symnn collapse`.")
+
+
+def _collapsed_blocks(proof: Derivation, net: Network) -> None:
+    """W' := W^{[1]}⋯W^{[L]} = [w'_{ki}] (first rows and columns, then ⋮ and ⋯) and b' in block form."""
+    _, rhs = block_identity(net, symbolic=True)
+    terms = list(rhs.args) if isinstance(rhs, MatAdd) else [rhs]
+    x = notation.matrix("x", net.block_sizes(True)[0], 1)
+    weighted = next(term for term in terms if term.has(x))
+    product = weighted.args[0].arg  # (W^{[1]}⋯W^{[L]})^T x
+    n_in, n_out = net.sizes[0], net.sizes[-1]
+    w_prime = notation.matrix("Wp", n_in, n_out)
+    proof.define(w_prime, product, f"the collapsed weights, a matrix of ${n_in}$ rows and ${n_out}$ column{'s' if n_out > 1 else ''}")
+    proof.define(w_prime, _elided(lambda k, i: notation.w_prime(k, None if n_out == 1 else i), n_in, n_out),
+                 "entry $(k, i)$ named " + ("$w'_k$" if n_out == 1 else "$w'_{ki}$"), same_line=True)
+    biases = [term for term in terms if term is not weighted]
+    if biases:
+        proof.define(notation.matrix("bp", n_out, 1), MatAdd(*biases) if len(biases) > 1 else biases[0],
+                     "the collapsed bias")
+
+
+SHOWN_ROWS = 3  # rows (and columns) of a large W' printed before the ⋮ (⋯) and the last one
+
+
+def _elided(entry, rows: int, cols: int) -> Matrix:
+    """The matrix [entry(k, i)] with its middle rows and columns left out, textbook style."""
+    def positions(n):
+        return list(range(1, n + 1)) if n <= SHOWN_ROWS + 2 else [*range(1, SHOWN_ROWS + 1), None, n]
+    row_positions, col_positions = positions(rows), positions(cols)
+    lines = []
+    for k in row_positions:
+        lines.append([
+            notation.dots("diagonal" if k is None and i is None else "vertical" if k is None else "horizontal")
+            if k is None or i is None else entry(k, i)
+            for i in col_positions
+        ])
+    return Matrix(lines)
 
 
 def merge_proof(merged) -> Derivation:
@@ -155,17 +193,16 @@ def non_collapse_proof(network: Network, witness) -> Derivation:
     """
     f = notation.network_function()
     x_s, y_s = notation.variable("x"), notation.variable("y")
-    inputs = network.inputs()
 
-    def point(values) -> str:  # one math item per nonzero input, so the line may break between them
-        items = [f"${latex(symbol)} = {latex(value)}$" for symbol, value in zip(inputs, values) if value != 0]
-        return ", ".join(items) if items else "all inputs 0"
+    def point(letter, values) -> str:  # one math item per nonzero coordinate, so the line may break between them
+        items = [f"${letter}_{{{k}}} = {latex(value)}$" for k, value in enumerate(values, start=1) if value != 0]
+        return ", ".join(items) if items else "all coordinates 0"
 
-    zero_note = "" if all(v != 0 for v in witness.x) else " (every other input 0)"
+    zero_note = "" if all(v != 0 for v in (*witness.x, *witness.y)) else " (every other coordinate 0)"
     proof = Derivation(
         f"{network!r} does not collapse",
         intro=("Every affine $f$ satisfies $f(x + y) + f(0) = f(x) + f(y)$. Take the weights below and the "
-               f"inputs $x$: {point(witness.x)}; and $y$: {point(witness.y)}{zero_note}."
+               f"inputs $x$: {point('x', witness.x)}; and $y$: {point('y', witness.y)}{zero_note}."
                + (f" The values are those of output {witness.output}." if network.sizes[-1] > 1 else "")),
         given=dict(witness.params),
         conclusion="The two sides differ, so no choice of $w'$ and $b'$ makes this network a linear model: "

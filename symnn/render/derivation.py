@@ -33,23 +33,36 @@ _TEXT_UNICODE = {"σ": r"$\sigma$", "Σ": r"$\Sigma$", "≥": r"$\geq$", "≤": 
 def escape_text(text: str) -> str:
     """Text for LaTeX: special characters escaped, the few Unicode math signs we use mapped to TeX.
 
-    Segments between dollar signs are LaTeX math written by symnn's own catalog and pass through.
+    Segments between dollar signs are LaTeX math written by symnn's own catalog and pass through;
+    segments between backticks are code (``collapse(...).W``), set in typewriter type.
     """
     pieces = text.split("$")
     if len(pieces) % 2 == 0:  # an unpaired dollar is a literal dollar
         pieces = [text]
     out = []
     for number, piece in enumerate(pieces):
-        if number % 2:
-            out.append(f"${piece}$")
-        else:
-            out.append("".join(_LATEX_SPECIAL.get(ch) or _TEXT_UNICODE.get(ch) or ch for ch in piece))
+        out.append(f"${piece}$" if number % 2 else _prose(piece))
     return "".join(out)
 
 
-def _latex(expr, step) -> str:
+def _prose(text: str) -> str:
+    pieces = text.split("`")
+    if len(pieces) % 2 == 0:  # an unpaired backtick is a literal one
+        pieces = [text]
+    return "".join(f"\\texttt{{{_escaped(piece)}}}" if number % 2 else _escaped(piece)
+                   for number, piece in enumerate(pieces))
+
+
+def _escaped(text: str) -> str:
+    return "".join(_LATEX_SPECIAL.get(ch) or _TEXT_UNICODE.get(ch) or ch for ch in text)
+
+
+def _printer(step) -> SymnnLatexPrinter:
+    """The printer a step asks for: its own term order (shown arithmetic) and product sign (the lecture's ·)."""
     settings = {"order": step.order} if step.order else {}
-    return SymnnLatexPrinter(settings).doprint(expr)
+    if step.mul_symbol:
+        settings["mul_symbol"] = step.mul_symbol
+    return SymnnLatexPrinter(settings)
 
 
 def continues(previous, step) -> bool:
@@ -88,7 +101,9 @@ def derivation_latex(derivation, environment: str = "align*", width: float = TEX
         left = latex_width(row.lhs)
         # a wide left side, or a line that leaves no room for its reason even when broken
         alone = left > WIDE_LEFT or not row.fits(width - REASON_WIDTH - COLUMN_GAP - left - RELATION_WIDTH)
-        if alone or not groups or groups[-1][-1].alone:
+        # a line continuing the chain above (no left side) stays in its environment, so its "=" aligns
+        continuing = bool(groups) and not row.lhs
+        if not continuing and (alone or not groups or any(r.alone for r in groups[-1])):
             groups.append([])
         groups[-1].append(replace(row, alone=alone))
     return "\n".join(_environment(group, environment, width) for group in groups)
@@ -136,13 +151,13 @@ def _environment(rows: list, environment: str, width: float) -> str:
         return f"\\begin{{{environment}}}\n" + " \\\\\n".join(lines) + f"\n\\end{{{environment}}}"
     intro, rows_tex = "", []
     for number, row in enumerate(rows):
-        note = f"{escape_text(_sentence(row.reason))}:"
+        note = f"{escape_text(_sentence(row.reason))}:" if row.reason else ""
         body = " \\\\\n".join(row.lines(full, ""))
         if number == 0:
-            intro = f"\\par\\noindent {note}\n"
+            intro = f"\\par\\noindent {note}\n" if note else ""
             rows_tex.append(body)
         else:
-            rows_tex.append(f"\\intertext{{{note}}}\n{body}")
+            rows_tex.append(f"\\intertext{{{note}}}\n{body}" if note else body)
     return intro + f"\\begin{{{environment}}}\n" + " \\\\\n".join(rows_tex) + f"\n\\end{{{environment}}}"
 
 
@@ -170,10 +185,7 @@ class _Row:
 
     @classmethod
     def of(cls, step, previous) -> "_Row":
-        settings = {"order": step.order} if step.order else {}
-        if step.mul_symbol:
-            settings["mul_symbol"] = step.mul_symbol
-        printer = SymnnLatexPrinter(settings)
+        printer = _printer(step)
         lhs = "" if continues(previous, step) else printer.doprint(step.lhs)
         terms = sum_terms(step.rhs, printer) if step.relation != IFF else None
         return cls(lhs, _LATEX_RELATION[step.relation], printer.doprint(step.rhs), tuple(terms or ()), step.reason)
@@ -248,7 +260,8 @@ def derivation_markdown(derivation) -> str:
         parts += ["Given " + _given_latex(derivation) + ".", ""]
     for step in derivation.steps:
         relation = _LATEX_RELATION[step.relation]
-        parts += [f"$$ {_latex(step.lhs, step)} {relation} {_latex(step.rhs, step)} $$", "", f"*{step.reason}*", ""]
+        printer = _printer(step)
+        parts += [f"$$ {printer.doprint(step.lhs)} {relation} {printer.doprint(step.rhs)} $$", "", f"*{step.reason}*", ""]
     if derivation.conclusion:
         parts += [derivation.conclusion, ""]
     return "\n".join(parts)
