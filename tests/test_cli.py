@@ -306,7 +306,8 @@ def test_collapse_sigmoid_network_reports_a_witness_that_reevaluates_and_exits_1
 
 
 @pytest.mark.parametrize("fmt, start", [
-    ("latex", "\\par\\noindent Multiply out, with $(AB)^T = B^T A^T$; this holds for all sizes $n_0, \\ldots, n_L$:\n"
+    ("latex", "\\par\\noindent Multiply out, with $(AB)^T = B^T A^T$; this holds whatever the layer sizes "
+              "$n_0, \\ldots, n_L$ ($W^{[j]}$ is $n_{j-1} \\times n_j$):\n"
               "\\begin{align*}\n"
               r"W^{[2]T} \left(W^{[1]T} x + b^{[1]}\right) + b^{[2]} &= "
               r"\left(W^{[1]} W^{[2]}\right)^{T} x + W^{[2]T} b^{[1]} + b^{[2]}"),
@@ -316,6 +317,72 @@ def test_collapse_formats(cli, fmt, start):
     result = cli("collapse", "2,2,1", "--format", fmt)
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout.startswith(start)
+
+
+LAYER_MATHML = '<mrow><mo stretchy="false">[</mo><mn>{}</mn><mo stretchy="false">]</mo></mrow>'
+
+
+def weight_mathml(k: int, i: int, j: int) -> str:
+    """w_{ki}^{[j]} in MathML, written from the lecture's notation (both indices below 10: no comma)."""
+    return f"<msubsup><mi>w</mi><mrow><mn>{k}</mn><mn>{i}</mn></mrow>{LAYER_MATHML.format(j)}</msubsup>"
+
+
+def test_collapse_html_of_a_linear_network_is_its_checked_proof(cli):
+    result = cli("collapse", "2,3,3,2", "--no-bias", "--format", "html")
+    assert result.returncode == 0 and result.stderr == ""
+    page = result.stdout
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
+    assert "<title>Network(2→3→3→2, linear, no bias) collapses to a linear model</title>" in page
+    assert "<script" not in page and "$" not in page
+    # every weight of the 2-3-3-2 network, w_{ki}^{[j]} for k ≤ n_{j−1}, i ≤ n_j, appears; no bias does
+    sizes = [2, 3, 3, 2]
+    for j in (1, 2, 3):
+        for k in range(1, sizes[j - 1] + 1):
+            for i in range(1, sizes[j] + 1):
+                assert weight_mathml(k, i, j) in page, (k, i, j)
+    assert weight_mathml(3, 1, 1) not in page  # layer 1 has two inputs only
+    assert "<mi>b</mi>" not in page
+    assert "Checked by symnn." in page and "DOES NOT HOLD" not in page
+    assert "15 steps checked" in page
+
+
+def mp_sigmoid_network_341(weights: dict, x: list) -> mpmath.mpf:
+    """a_1^{[2]} of a 3-4-1 sigmoid network at x, from the JSON's exact weights, in mpmath."""
+    def value(name):
+        return mpmath.mpf(Fraction(weights[name]).numerator) / Fraction(weights[name]).denominator
+
+    def sigma(t):
+        return 1 / (1 + mpmath.exp(-t))
+
+    hidden = [sigma(sum(value(f"w{k}{i}[1]") * x[k - 1] for k in (1, 2, 3)) + value(f"b{i}[1]")) for i in (1, 2, 3, 4)]
+    return sigma(sum(value(f"w{k}1[2]") * hidden[k - 1] for k in (1, 2, 3, 4)) + value("b1[2]"))
+
+
+def test_collapse_html_of_a_sigmoid_network_is_the_counterexample(cli):
+    result = cli("collapse", "3,4,1", "--activation", "sigmoid", "--format", "html")
+    assert result.returncode == 1 and result.stderr == ""  # a reported non-collapse, as in the other formats
+    page = result.stdout
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page
+    assert "<h1>Network(3→4→1, sigmoid) does not collapse</h1>" in page
+    assert '<p class="note">Layer 1 (sigmoid), layer 2 (sigmoid) are not affine' in page
+    # the difference the page shows, to ten digits, is f(x + y) + f(0) − f(x) − f(y) for the JSON's witness
+    witness = json.loads(cli("collapse", "3,4,1", "--activation", "sigmoid", "--format", "json").stdout)["witness"]
+    with mpmath.workdps(40):
+        x, y = ([mpmath.mpf(Fraction(v).numerator) / Fraction(v).denominator for v in witness[key]] for key in "xy")
+        f = lambda point: mp_sigmoid_network_341(witness["weights"], point)  # noqa: E731
+        difference = f([a + b for a, b in zip(x, y)]) + f([0, 0, 0]) - f(x) - f(y)
+        assert abs(difference) > mpmath.mpf(10) ** -20
+        mantissa, exponent = mpmath.nstr(abs(difference), 10, min_fixed=1, max_fixed=0).split("e")
+    assert f"<mn>{mantissa}</mn><mo>&#xB7;</mo><msup><mn>10</mn>" in page
+    assert "Checked by symnn." in page and "DOES NOT HOLD" not in page
+
+
+def test_collapse_html_is_refused_beyond_the_proof_depth(cli):
+    from symnn import settings
+
+    with settings(proof_layers=2):
+        line = one_error_line(cli("collapse", "2,2,2,1", "--format", "html"), code=2)
+    assert "--format html" in line and "3 layers" in line
 
 
 # --- activations ---------------------------------------------------------------------------------

@@ -41,7 +41,8 @@ MAX_EPOCHS = 100_000
 
 EXAMPLES = {
     "tour": "example: symnn tour --out symnn-out",
-    "collapse": "examples: symnn collapse 3,4,1 --no-bias\n          symnn collapse 2,2,1 --activation sigmoid",
+    "collapse": "examples: symnn collapse 3,4,1 --no-bias\n          symnn collapse 2,2,1 --activation sigmoid\n"
+                "          symnn collapse 2,3,3,2 --no-bias --format html",
     "activations": "example: symnn activations --plot activations.png",
     "neuron": "example: symnn neuron --inputs 3 --activation sigmoid --format latex",
     "network": "example: symnn network 3,4,1 --activation linear",
@@ -166,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     collapse.add_argument("--activation", default="linear",
                           help=f"one activation for all layers or one per layer: {valid} (default linear)")
     collapse.add_argument("--no-bias", action="store_true", help="build the network without biases")
-    collapse.add_argument("--format", choices=FORMATS, default="text")
+    collapse.add_argument("--format", choices=[*FORMATS, "html"], default="text",
+                          help="text (default), latex, markdown, json, or html: a standalone page with MathML "
+                               "(the proof, or the counterexample for a network that does not collapse)")
     collapse.set_defaults(run="cmd_collapse")
 
     acts = sub.add_parser("activations", help="table of g, g′, range and whether affine", epilog=EXAMPLES["activations"])

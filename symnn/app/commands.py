@@ -16,6 +16,7 @@ import math
 import sys
 import textwrap
 import unicodedata
+from html import escape
 from pathlib import Path
 
 from sympy import FiniteSet, Interval, S, oo
@@ -34,6 +35,7 @@ from symnn.errors import (EXIT_FAILURE, EXIT_OK, ExpressionTooLarge, FailureErro
 from symnn.math.collapse import NotCollapsible, collapse
 from symnn.math.proofs import non_collapse_proof
 from symnn.render.derivation import derivation_body
+from symnn.render.html import derivation_html, page
 from symnn.render.text import plain_text
 from symnn.progress import terminal_bar
 from symnn.config import current, settings
@@ -125,6 +127,8 @@ def cmd_collapse(args) -> int:
     except NotCollapsible as error:
         if args.format == "json":
             print(dumps(_witness_json(network, error)))
+        elif args.format == "html":  # a page: the counterexample as a derivation, the reason said first
+            print(_non_collapse_page(network, error), end="")
         elif args.format in ("latex", "markdown"):  # the counterexample as a derivation, in the format asked for
             print(("% " if args.format == "latex" else "") + f"{network!r} does not collapse: {error}")
             if error.witness is not None:
@@ -165,12 +169,26 @@ def cmd_collapse(args) -> int:
     report = proof.verify()
     if args.format == "latex":
         print(proof.latex())
+    elif args.format == "html":
+        print(derivation_html(proof, report), end="")
     elif args.format == "markdown":
         print(proof.markdown())
     else:
         print(proof.text())
         print(str(report))
     return EXIT_OK if report.ok else EXIT_FAILURE
+
+
+def _non_collapse_page(network: Network, error: NotCollapsible) -> str:
+    """The HTML page of ``collapse --format html`` for a network that does not collapse: the witness as a
+    checked derivation, or (when none was found) the reason alone."""
+    reason = str(error)
+    note = reason[:1].upper() + reason[1:] + "."
+    if error.witness is None:
+        title = f"{network!r} does not collapse"
+        return page(title, f"<h1>{escape(title)}</h1>\n<p>{escape(note)}</p>")
+    proof = non_collapse_proof(network, error.witness)
+    return derivation_html(proof, proof.verify(), note=note)
 
 
 def activation_rows() -> list[dict]:

@@ -6,21 +6,32 @@ the conclusion, and the check report. A long side of an equation is printed
 term by term, one ``<math display="block">`` per term in a wrapping row, so the
 browser breaks lines between terms only, continuation lines aligned after the
 relation, and the reason moves under the equation when the line has no room.
+On a narrow screen (a phone) a long left side has a line of its own, and math in
+a sentence breaks where TeX breaks inline math; what cannot break (a matrix, a
+wide fraction) scrolls inside its own box, never the page.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 from html import escape
 from xml.dom import minidom
 
+from symnn.core.printing import latex
 from symnn.render.derivation import APPROX, DEFINES, EQUALS, IFF, continues
 from symnn.render.diagram import network_svg
+from symnn.render.layout import latex_width
 from symnn.render.mathml import SymnnMathMLPrinter, math_element
 from symnn.render.mathml_breaks import pieces
-from symnn.render.texmath import tex_mathml
+from symnn.render.texmath import tex_mathml, tex_mathml_pieces
 
+_UNBROKEN = re.compile(r"(\d+(?:-\d+)+|(?<!\S)--?[A-Za-z][\w-]*)")  # sizes 3-4-1, 2-3-3-2; options --out
 _RELATION = {EQUALS: "=", DEFINES: "=", IFF: "\u27fa", APPROX: "\u2248"}
+NARROW = "40rem"
+# At most NARROW wide, a left side estimated wider than this (in points of the LaTeX page; a page's math is
+# about 1.8 px per point) has a line of its own, the relation and the right side below it.
+LONG_LHS = 64.0
 _MATH_FONTS = '"Latin Modern Math", "STIX Two Math", "DejaVu Math TeX Gyre", math'
 
 STYLE = f"""
@@ -35,6 +46,7 @@ p, li {{ overflow-wrap: break-word; }}
 .diagram svg {{ max-width: 100%; height: auto; }}
 .steps {{ display: grid; grid-template-columns: fit-content(40%) max-content minmax(0, 1fr);
   align-items: baseline; column-gap: 0.4em; row-gap: 0.7em; margin: 1.5rem 0; }}
+.lhs {{ grid-column: 1; }} .rel {{ grid-column: 2; }} .rhs {{ grid-column: 3; }}
 .lhs, .rhs {{ display: flex; flex-wrap: wrap; align-items: baseline; min-width: 0; row-gap: 0.35em;
   overflow-x: auto; overflow-y: hidden; padding: 0.15em 0; }}
 .lhs {{ justify-content: flex-end; }}
@@ -42,39 +54,102 @@ p, li {{ overflow-wrap: break-word; }}
 .steps math[display="block"] {{ margin: 0; }}
 .reason {{ margin-left: auto; padding-left: 2em; padding-right: 0.25em; color: #444; font-style: italic;
   font-size: 0.92em; }}  /* the padding keeps an italic last letter inside the scrolling box */
-.mark {{ font-style: normal; margin-left: 0.6em; color: #2a7a2a; white-space: nowrap; }}
+.mark {{ font-style: normal; margin-left: 0.6em; color: #2a7a2a; }}
+.nowrap {{ white-space: nowrap; }}
+code {{ font-family: "DejaVu Sans Mono", monospace; font-size: 0.85em; overflow-wrap: anywhere; }}
 .mark.points, .mark.decimal {{ color: #9a6a00; }}
 .mark.fails {{ color: #b00020; font-weight: bold; }}
 .checks {{ border-top: 1px solid #ccc; margin-top: 2rem; font-size: 0.92em; }}
 .checks ol {{ padding-left: 1.5em; }}
 .figures figure {{ margin: 1rem 0 2rem; text-align: center; }}
 .figures img {{ max-width: min(100%, 52rem); height: auto; }}
+@media (max-width: {NARROW}) {{  /* a phone or a narrow window */
+  main {{ padding: 1rem 1rem 2rem; }}
+  .steps .lhs.long {{ grid-column: 1 / -1; justify-content: flex-start; }}  /* then = and the right side below */
+  .reason {{ padding-left: 1em; }}
+}}
 @media print {{ body {{ background: white; }} .mark {{ color: black; }} }}
 """.strip()
 
 
 def prose(text: str) -> str:
-    """A sentence for HTML: text escaped, each ``$…$`` TeX segment shown as inline MathML (an unpaired $ is a dollar)."""
-    pieces = text.split("$")
-    if len(pieces) % 2 == 0:
-        return escape(text)
-    return "".join(math_element(tex_mathml(piece)) if number % 2 else escape(piece)
-                   for number, piece in enumerate(pieces))
+    """A sentence for HTML: text escaped, each ``$…$`` TeX segment shown as inline MathML (an unpaired $ is a dollar),
+    each ```…``` segment of text as code (as the LaTeX documents set it in typewriter type).
+
+    A browser does not break a line inside one ``<math>``, so a formula is set as several, split where TeX
+    breaks inline math (after a relation, a + or a − outside brackets). The words and punctuation
+    touching a formula stay on its line, as in TeX: ``$x$.`` never starts a line with the full stop.
+    """
+    parts = text.split("$")
+    if len(parts) % 2 == 0:
+        return _words(text)
+    out = [parts[0]]
+    for number in range(1, len(parts), 2):
+        pieces = [math_element(piece) for piece in tex_mathml_pieces(parts[number])]
+        before, out[-1] = _touching(out[-1], end=True)
+        after, rest = _touching(parts[number + 1], end=False)
+        before, after = _words(before), _words(after)
+        if len(pieces) == 1:
+            out.append(_together(before, pieces[0], after))
+        else:
+            out.append(_together(before, pieces[0], "") + "".join(pieces[1:-1]) + _together("", pieces[-1], after))
+        out.append(rest)
+    return "".join(_words(part) if number % 2 == 0 else part for number, part in enumerate(out))
+
+
+def _words(text: str) -> str:
+    """Text escaped for HTML, its ```…``` segments as ``<code>`` (an unpaired backtick is a backtick)."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:
+        return _unbroken(text)
+    return "".join(f"<code>{escape(part)}</code>" if number % 2 else _unbroken(part) for number, part in enumerate(parts))
+
+
+def _unbroken(text: str) -> str:
+    """Text escaped, a network's sizes (``3-4-1``) and a command's options (``--out``) kept on one line: a browser
+    would break after each hyphen."""
+    return "".join(f'<span class="nowrap">{escape(part)}</span>' if number % 2 else escape(part)
+                   for number, part in enumerate(_UNBROKEN.split(text)))
+
+
+def _touching(text: str, end: bool) -> tuple[str, str]:
+    """(what of ``text`` touches a formula, the rest): the characters up to its first or from its last space;
+    nothing when they hold a backtick (code is not cut in two)."""
+    if end:
+        cut = max(text.rfind(" "), text.rfind("\n")) + 1
+        touching, rest = text[cut:], text[:cut]
+    else:
+        spaces = [i for i in (text.find(" "), text.find("\n")) if i >= 0]
+        cut = min(spaces) if spaces else len(text)
+        touching, rest = text[:cut], text[cut:]
+    if "`" in touching:
+        return "", text
+    return touching, rest
+
+
+def _together(before: str, math: str, after: str) -> str:
+    """A formula and the text touching it, kept on one line."""
+    return f'<span class="nowrap">{before}{math}{after}</span>' if before or after else math
 
 
 def plain(text: str) -> str:
-    """A sentence as plain text (for ``<title>``): each ``$…$`` segment replaced by the characters its MathML shows."""
+    """A sentence as plain text (for ``<title>``): each ``$…$`` segment replaced by the characters its MathML shows,
+    the backticks round code left out."""
     pieces = text.split("$")
     if len(pieces) % 2 == 0:
-        return text
+        return _unquoted(text)
     out = []
     for number, piece in enumerate(pieces):
         if number % 2:
             node = minidom.parseString(math_element(tex_mathml(piece)))
             out.append("".join(t.data for t in _text_nodes(node.documentElement)))
         else:
-            out.append(piece)
+            out.append(_unquoted(piece))
     return "".join(out)
+
+
+def _unquoted(text: str) -> str:
+    return text.replace("`", "") if text.count("`") % 2 == 0 else text
 
 
 def _text_nodes(node):
@@ -125,13 +200,16 @@ def steps_html(derivation, report=None) -> str:
             rows[-1]["rhs"] += math_element(relation, "block") + rhs
             rows[-1]["reasons"].append(reason)
         else:
-            lhs = "" if continues(previous, step) else _blocks(pieces(step.lhs, printer))
-            rows.append({"lhs": lhs, "relation": math_element(relation, "block"), "rhs": rhs, "reasons": [reason]})
+            shown = not continues(previous, step)
+            rows.append({"lhs": _blocks(pieces(step.lhs, printer)) if shown else "",
+                         "long": shown and latex_width(latex(step.lhs)) > LONG_LHS,
+                         "relation": math_element(relation, "block"), "rhs": rhs, "reasons": [reason]})
         previous = step
     cells = []
     for row in rows:
         reason = "; ".join(part for part in row["reasons"] if part)
-        cells.append(f'<div class="lhs">{row["lhs"]}</div>\n<div class="rel">{row["relation"]}</div>\n'
+        kind = "lhs long" if row["long"] else "lhs"
+        cells.append(f'<div class="{kind}">{row["lhs"]}</div>\n<div class="rel">{row["relation"]}</div>\n'
                      f'<div class="rhs">{row["rhs"]}<span class="reason">{reason}</span></div>')
     return '<div class="steps">\n' + "\n".join(cells) + "\n</div>"
 
@@ -140,7 +218,9 @@ def _given(derivation) -> str:
     printer = SymnnMathMLPrinter()
     items = [math_element(f"<mrow>{printer.doprint(k)}<mo>=</mo>{printer.doprint(v)}</mrow>")
              for k, v in derivation.given.items()]
-    return "<p class=\"given\">Given " + ", ".join(items) + ".</p>"
+    # each comma (and the closing full stop) on the line of the value before it
+    items = [_together("", item, "," if number < len(items) - 1 else ".") for number, item in enumerate(items)]
+    return "<p class=\"given\">Given " + " ".join(items) + "</p>"
 
 
 def check_report(report) -> str:
@@ -163,9 +243,15 @@ def page(title: str, body: str) -> str:
             f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n")
 
 
-def derivation_html(derivation, report) -> str:
-    """The whole page of one derivation; ``report`` is its Verification. The network diagram is inline SVG."""
+def derivation_html(derivation, report, note: str = "") -> str:
+    """The whole page of one derivation; ``report`` is its Verification. The network diagram is inline SVG.
+
+    ``note``, plain text, is a paragraph under the title (``symnn collapse`` says there why a network does not
+    collapse).
+    """
     parts = [f"<h1>{prose(derivation.title)}</h1>"]
+    if note:
+        parts.append(f'<p class="note">{escape(note)}</p>')
     if derivation.intro:
         parts.append(f'<p class="intro">{prose(derivation.intro)}</p>')
     if derivation.diagram is not None:
@@ -181,11 +267,14 @@ def derivation_html(derivation, report) -> str:
 
 def index_html(title: str, intro: str, links: list[tuple[str, str, str]],
                figures: list[tuple[str, bytes]] = ()) -> str:
-    """A page linking to others: ``links`` are (href, title, note); ``figures`` (caption, PNG bytes) are embedded."""
+    """A page linking to others: ``links`` are (href, title, note); ``figures`` (caption, PNG bytes) are embedded.
+
+    The page has one heading; the list and the figures get headings of their own only when both are there.
+    """
     items = "\n".join(f'<li><a href="{escape(href)}">{prose(text)}</a>{" " + prose(note) if note else ""}</li>'
                       for href, text, note in links)
-    parts = [f"<h1>{prose(title)}</h1>", f"<p>{prose(intro)}</p>",
-             f"<section>\n<h2>Derivations</h2>\n<ul>\n{items}\n</ul>\n</section>"]
+    heading = "<h2>Derivations</h2>\n" if figures else ""
+    parts = [f"<h1>{prose(title)}</h1>", f"<p>{prose(intro)}</p>", f"<section>\n{heading}<ul>\n{items}\n</ul>\n</section>"]
     if figures:
         parts.append('<section class="figures">\n<h2>Figures</h2>')
         for caption, png in figures:

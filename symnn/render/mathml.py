@@ -213,10 +213,12 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
         return self._print(item)
 
     def _print_Sum(self, expr):
-        # Σ_k w_{k1} a_k, the summand in parentheses only when it is itself a sum (as in the LaTeX)
+        # Σ_k w_{k1} a_k, the summand in parentheses only when it is itself a sum (as in the LaTeX); a sum over
+        # several indices is one Σ per index, outermost first: SymPy lists the innermost limit first, and each
+        # limit's Σ goes in front of the ones inside it (Σ_j Σ_m w_{1j} w_{jm} w_{m1}, as the LaTeX prints it)
         body = expr.function
         node = self._parens(self._print(body), True) if isinstance(body, (Add, MatAdd)) else self._print(body)
-        for variable, low, high in reversed(expr.limits):
+        for variable, low, high in expr.limits:
             below = self.row(self._print(variable), self.mo("="), self._print(low))
             sigma = self.element("munderover", self.mo("\u2211"), below, self._print(high))
             node = self.row(sigma, node)
@@ -276,7 +278,15 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
         return super()._print_Rational(e)
 
     def _print_Float(self, expr):
-        return self._negated(self._print(-expr)) if expr < 0 else super()._print_Float(expr)
+        if expr < 0:
+            return self._negated(self._print(-expr))
+        node = super()._print_Float(expr)
+        for power in node.getElementsByTagName("msup"):  # 10^{−7}: SymPy writes the exponent's sign as a hyphen
+            exponent = power.lastChild
+            text = exponent.firstChild.data if exponent.firstChild is not None else ""
+            if exponent.tagName == "mn" and text.startswith("-"):
+                power.replaceChild(self._negated(self.element("mn", text=text[1:])), exponent)
+        return node
 
     def _print_NegativeInfinity(self, e):
         return self._negated(self._print_Infinity(e))

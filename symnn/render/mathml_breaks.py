@@ -48,17 +48,17 @@ def _sum_terms(expr, printer: SymnnMathMLPrinter) -> list | None:
 def _piece(term, printer: SymnnMathMLPrinter):
     if not isinstance(term, Basic) or _leaves(term) <= LONG_TERM:
         return printer.doprint(term)
-    if isinstance(term, AppliedActivation) and isinstance(term.args[0], Add):
-        name = printer.row(printer.element("mi", text=term.activation.pretty_name), printer.mo("\u2061"))
-        return _opened(term.args[0], printer.to_string(name), "", printer)
+    if _activation_of_sum(term):
+        return _opened(term.args[0], _activation_name(term, printer), "", printer)
     if isinstance(term, Mul) and not term.has(UnevaluatedExpr) and fraction(term, exact=True)[1] is S.One:
         if term.could_extract_minus_sign():
             return _attach(_piece(-term, printer), printer.to_string(printer.mo(MINUS)), "")
         block = isinstance(term, MatMul)  # a MatMul is a Mul too; its factors keep their order
         factors = list(term.args) if block or printer.order in ("old", "none") else term.as_ordered_factors()
-        sums = [n for n, f in enumerate(factors) if isinstance(f, (Add, MatAdd))]
-        if len(sums) == 1:
-            n = sums[0]
+        # the one factor that may open: a sum in parentheses, or g(…) of a sum (w_{11}^{[2]} σ(… + …))
+        opening = [n for n, f in enumerate(factors) if isinstance(f, (Add, MatAdd)) or _activation_of_sum(f)]
+        if len(opening) == 1:
+            n = opening[0]
             times = printer.to_string(printer.mo("&InvisibleTimes;" if block else printer.mathml_tag(term)))
 
             def printed(factor) -> str:
@@ -66,8 +66,20 @@ def _piece(term, printer: SymnnMathMLPrinter):
 
             before = "".join(printed(f) + times for f in factors[:n])
             after = "".join(times + printed(f) for f in factors[n + 1:])
+            if _activation_of_sum(factors[n]):
+                return _opened(factors[n].args[0], before + _activation_name(factors[n], printer), after, printer)
             return _opened(factors[n], before, after, printer)
     return printer.doprint(term)
+
+
+def _activation_of_sum(term) -> bool:
+    return isinstance(term, AppliedActivation) and isinstance(term.args[0], Add)
+
+
+def _activation_name(term, printer: SymnnMathMLPrinter) -> str:
+    """``σ`` and the function application before its opening parenthesis."""
+    return printer.to_string(printer.row(printer.element("mi", text=term.activation.pretty_name),
+                                         printer.mo("\u2061")))
 
 
 def _opened(inner, before: str, after: str, printer: SymnnMathMLPrinter) -> list:

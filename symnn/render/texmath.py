@@ -47,6 +47,15 @@ _FORMS = {"(": ' form="prefix" stretchy="false"', "[": ' form="prefix" stretchy=
 # After these a + or − is a sign (unary), not an operation between two terms.
 _BEFORE_SIGN = {"(", "[", "{", ",", "=", "<", ">", ";", ":", "\\leq", "\\geq", "\\le", "\\ge", "\\neq",
                 "\\approx", "\\to", "\\iff", "\\cdot", "\\times", "\\left", "^", "_"}
+# TeX may break inline math after a relation, or a + or − between terms, that stands outside any brackets
+# (not after a product's · or ×: w' · x stays on one line).
+_BREAK_AFTER = {"=": "=", "<": "&lt;", ">": "&gt;", "+": "+", "-": _MINUS, **{
+    "\\" + name: escape(_OPERATORS[name]) for name in (
+        "geq", "ge", "leq", "le", "neq", "ne", "approx", "equiv", "sim", "iff", "Leftrightarrow",
+        "Rightarrow", "implies", "to", "rightarrow", "mapsto", "in", "notin", "subset", "subseteq", "pm", "mp",
+        "propto")}}
+_OPENING = {"(", "[", "\\left", "\\{", "\\langle", "\\bigl", "\\Bigl"}
+_CLOSING = {")", "]", "\\right", "\\}", "\\rangle", "\\bigr", "\\Bigr"}
 _ACCENTS = {"hat": "^", "bar": "\u00af", "overline": "\u00af", "vec": "\u2192", "tilde": "~", "dot": "\u02d9"}
 
 
@@ -95,6 +104,13 @@ def _tokens(tex: str) -> list[str]:
     return tokens
 
 
+class _Break:
+    """A place in a formula where a line may break, after the operator ``symbol``."""
+
+    def __init__(self, symbol: str):
+        self.symbol = symbol
+
+
 class _Reader:
     def __init__(self, tex: str):
         self.tex, self.tokens, self.position = tex, _tokens(tex), 0
@@ -116,7 +132,25 @@ class _Reader:
         return token
 
     def sequence(self, closing: str | None = None) -> str:
-        nodes, previous = [], None
+        return "".join(self._nodes(closing, breaks=False))
+
+    def pieces(self) -> list[str]:
+        """The whole formula in pieces that end after a relation, a + or a − outside any brackets, where TeX
+        may break a line of inline math; each ending operator is marked infix, so it keeps its space."""
+        pieces, current = [], []
+        for node in self._nodes(None, breaks=True):
+            if isinstance(node, _Break):
+                current.append(f'<mo form="infix">{node.symbol}</mo>')
+                pieces.append("".join(current))
+                current = []
+            else:
+                current.append(node)
+        if current or not pieces:
+            pieces.append("".join(current))
+        return pieces
+
+    def _nodes(self, closing: str | None, breaks: bool) -> list:
+        nodes, previous, depth = [], None, 0
         while True:
             token = self.peek()
             if token is None:
@@ -128,14 +162,24 @@ class _Reader:
                 break
             if token == "}":
                 raise self.error("has an unmatched }")
+            depth += (token in _OPENING) - (token in _CLOSING)
             if token in "+-" and (previous is None or previous in _BEFORE_SIGN):
                 # a sign, not an operation: (−1/5, −5/3), x = −1, as TeX spaces it
                 self.position += 1
                 nodes.append(f'<mo form="prefix">{_MINUS if token == "-" else "+"}</mo>')
+            elif breaks and depth == 0 and token in _BREAK_AFTER and self._bare(token):
+                self.position += 1
+                nodes.append(_Break(_BREAK_AFTER[token]))
             else:
                 nodes.append(self.scripted())
             previous = token
-        return "".join(nodes)
+        return nodes
+
+    def _bare(self, token: str) -> bool:
+        """Whether ``token`` (the next one) stands without a script and with something after it."""
+        following = self.tokens[self.position + 1:]
+        rest = [t for t in following if t != " "]
+        return bool(rest) and rest[0] not in ("_", "^", "'")
 
     def argument(self) -> str:
         if self.peek() == "{":
@@ -243,3 +287,17 @@ def tex_mathml(tex: str) -> str:
     if reader.peek() is not None:
         raise reader.error(f"has an unmatched {reader.peek()}")
     return content
+
+
+def tex_mathml_pieces(tex: str) -> list[str]:
+    """The MathML content of a short TeX formula in the pieces a line may break between, as TeX breaks inline
+    math: after a relation, a + or a − outside brackets (the operator ends its piece).
+
+    >>> tex_mathml_pieces("a = b + c")
+    ['<mi>a</mi><mo form="infix">=</mo>', '<mi>b</mi><mo form="infix">+</mo>', '<mi>c</mi>']
+    """
+    reader = _Reader(tex)
+    pieces = reader.pieces()
+    if reader.peek() is not None:
+        raise reader.error(f"has an unmatched {reader.peek()}")
+    return pieces
