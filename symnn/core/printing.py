@@ -20,14 +20,15 @@ import os
 import shutil
 from dataclasses import dataclass
 
-from sympy import Add, Basic, Eq, Float, Function, Integer, MatAdd, MatrixBase, Mul, Sum, exp
+from sympy import Add, Basic, Eq, Float, Function, Integer, MatAdd, MatrixBase, Mul, Piecewise, Sum, Transpose, exp
+from sympy.core.relational import Relational
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
-from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+from sympy.printing.pretty.pretty_symbology import center_pad, pretty_use_unicode, vobj, xsym
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from symnn.core import guards
-from symnn.core.notation import NotationMatrix, NotationSymbol, format_parts
+from symnn.core.notation import Dots, NotationMatrix, NotationSymbol, format_parts
 from symnn.errors import InvalidArgumentError
 from symnn.config import check_names, current
 
@@ -189,8 +190,12 @@ def scripted_name(letter: str, indices: list[str], layer, name: str | None = Non
     return text
 
 
+MINUS = "\u2212"  # the minus sign of printed math; the hyphen "-" is left to words (3-4-1, non-collapse)
+
+
 class SymnnPrettyPrinter(PrettyPrinter):
-    """SymPy's Unicode printer with one subscript style, one-line Σ and transposes (``W⁽²⁾ᵀ``)."""
+    """SymPy's Unicode printer with one subscript style, one-line Σ, transposes (``W⁽²⁾ᵀ``) and the real
+    minus sign U+2212 (``x − 1``, ``−1/4``, ``ℯ⁻ᶻ``) where SymPy writes the hyphen."""
 
     def _print(self, expr, **kwargs):
         # the notation's own _pretty would win over a _print_<Class> method, so they are caught first
@@ -230,6 +235,87 @@ class SymnnPrettyPrinter(PrettyPrinter):
             arg = prettyForm(*arg.parens())
         return prettyForm(*arg.right("ᵀ"))
 
+    # --- the minus sign: SymPy's rules for where a sign goes, with U+2212 -------------------------
+
+    def _print_Add(self, expr, order=None):
+        """A sum as SymPy sets it (−1 + x, x − 1, a fraction stacked when a term is tall), its minus signs U+2212."""
+        terms = self._as_ordered_terms(expr, order=order)
+        forms, fractions = [], []
+        for index, term in enumerate(terms):
+            if term.is_Mul and term.could_extract_minus_sign():
+                coefficient, others = term.as_coeff_mul(rational=False)
+                positive = Mul(*others, evaluate=False) if coefficient == -1 else Mul(-coefficient, *others,
+                                                                                      evaluate=False)
+                forms.append(_signed(self._print(positive), index))
+            elif term.is_Rational and term.q > 1:  # inline or stacked, decided once every term is printed
+                forms.append(None)
+                fractions.append(index)
+            elif term.is_Number and term < 0:
+                forms.append(_signed(self._print(-term), index))
+            elif term.is_Relational:
+                forms.append(prettyForm(*self._print(term).parens()))
+            else:
+                forms.append(self._print(term))
+        tall = any(form is not None and form.height() > 1 for form in forms)
+        for index in fractions:
+            term = abs(terms[index])
+            form = prettyForm(str(term.p)) / prettyForm(str(term.q)) if tall else self._print(term)
+            forms[index] = _signed(form, index) if terms[index] < 0 else form
+        return prettyForm.__add__(*forms)
+
+    def _print_Mul(self, product):
+        first = product.args[0]
+        if first.is_Number and first.is_negative:  # −x, −2⋅z, −x/2: the sign in front of the whole product
+            rest = product.args[1:]
+            positive = Mul(*rest, evaluate=False) if first == -1 else Mul(-first, *rest, evaluate=False)
+            return _signed(self._print(positive), 0)
+        return super()._print_Mul(product)
+
+    def _print_Rational(self, expr):
+        if expr.is_negative:
+            return _signed(super()._print_Rational(-expr), 0)
+        return super()._print_Rational(expr)
+
+    def _print_Float(self, expr):
+        if expr.is_negative:
+            return _signed(super()._print_Float(-expr), 0)
+        return super()._print_Float(expr)
+
+    def _print_NegativeInfinity(self, expr):
+        return prettyForm(MINUS + "∞")
+
+    def _print_MatMul(self, expr):
+        first = expr.args[0]
+        if first.is_Number and first.is_negative:  # −W⁽¹⁾⋅x
+            return _signed(self._print(-expr), 0)
+        return super()._print_MatMul(expr)
+
+    def _print_MatAdd(self, expr):
+        form = None
+        for term in expr.args:
+            negative = _negative_block_term(term)
+            piece = self._print(-term if negative else term)
+            if form is None:
+                form = _signed(piece, 0) if negative else piece
+            else:
+                form = prettyForm(*stringPict.next(form, f" {MINUS} " if negative else " + ", piece))
+        return form
+
+
+def _negative_block_term(term) -> bool:
+    """Whether a term of a block sum has a negative number in front (−W⁽¹⁾⋅x; the number may be a Python int)."""
+    coefficient = term.as_coeff_mmul()[0]
+    return coefficient < 0 if isinstance(coefficient, int) else coefficient.could_extract_minus_sign()
+
+
+def _signed(form: prettyForm, index: int) -> prettyForm:
+    """``form`` after a minus sign, as SymPy places one: −x first, − x/2 before a tall first term, x − y
+    after another; a sum or relation in parentheses, −(x + y)."""
+    sign = (MINUS + " " if form.height() > 1 else MINUS) if index == 0 else f" {MINUS} "
+    if form.binding > prettyForm.NEG or form.binding == prettyForm.ADD:
+        form = prettyForm(*form.parens())
+    return prettyForm(*stringPict.next(sign, form), binding=prettyForm.NEG)
+
 
 def lecture_term_order(terms: list) -> list:
     """σ's denominator as the lecture writes it, 1 + e^{−z}, where SymPy orders e^{−z} + 1."""
@@ -239,7 +325,9 @@ def lecture_term_order(terms: list) -> list:
 
 
 def _sum_head(var: str, lower: str, upper: str) -> str:
-    sub, sup = script(f"{var}={lower}", SUBSCRIPTS), script(upper, SUPERSCRIPTS)
+    # the scripts have the hyphen-minus ₋ ⁻ (there is no subscript U+2212)
+    sub = script(f"{var}={lower}".replace(MINUS, "-"), SUBSCRIPTS)
+    sup = script(upper.replace(MINUS, "-"), SUPERSCRIPTS)
     if sub is None or sup is None or "\n" in lower + upper:
         return f"Σ[{var}={lower}..{upper}]".replace("\n", " ")
     return "Σ" + sub + sup
@@ -268,9 +356,10 @@ def terminal_width(printer: PrettyPrinter | None = None) -> int:
 
 # --- breaking long lines between terms ----------------------------------------------
 # A line is laid out from items: an Atom is a picture that is never cut (a symbol, a product, a
-# fraction); a Break is a place between two terms of a sum where a new line may start, at the
-# column where the sum began; a Group is a term that is kept whole when it fits and otherwise
-# opened (a product or σ(…) whose sum is broken inside plain parentheses).
+# fraction); a Break is a place between two terms of a sum (or two entries of a row) where a new line
+# may start, at the column where the sum began; a Group is a term that is kept whole when it fits and
+# otherwise opened (a product or σ(…) whose sum is broken inside parentheses, each as tall as what it
+# encloses on its own line); a Table is a matrix or Piecewise whose cells are broken to the room left.
 
 @dataclass
 class _Atom:
@@ -279,13 +368,13 @@ class _Atom:
 
 @dataclass
 class _Break:
-    pass
+    gap: int = 1  # the columns between the two when the line goes on: 1 between terms, 2 between entries
 
 
 @dataclass
 class _Group:
     whole: prettyForm
-    parts: list  # items: Atoms, and one _Nest of the inner sum
+    parts: list  # items: Atoms, Parens, and one _Nest of the inner sum
 
 
 @dataclass
@@ -293,19 +382,33 @@ class _Nest:
     items: list
 
 
+@dataclass(eq=False)
+class _Paren:
+    char: str  # "(" or ")"
+    pair: object  # the same object for a "(" and its ")"
+
+
+@dataclass
+class _Table:
+    expr: object  # a Matrix or Piecewise
+    whole: prettyForm
+
+
 def _width(item) -> int:
     if isinstance(item, _Atom):
         return item.form.width()
-    if isinstance(item, _Group):
+    if isinstance(item, (_Group, _Table)):
         return item.whole.width()
     if isinstance(item, _Nest):
         return sum(_width(i) for i in item.items)
-    return 1  # a Break not taken is one space
+    if isinstance(item, _Paren):
+        return 1
+    return item.gap  # a Break not taken
 
 
 class _Layout:
-    def __init__(self, width: int):
-        self.width, self.lines, self.col = width, [[]], 0
+    def __init__(self, width: int, printer: PrettyPrinter):
+        self.width, self.printer, self.lines, self.col = width, printer, [[]], 0
 
     def put(self, form: prettyForm) -> None:
         self.lines[-1].append(form)
@@ -324,25 +427,63 @@ class _Layout:
             # whatever follows the whole list (the ")" closing it, …)
             tail = _segment(rest) + (reserve if number >= last_break else 0)
             if isinstance(item, _Break):
-                if self.col + 1 + tail > self.width and self.col > indent:  # 1: the space not taken
+                if self.col + item.gap + tail > self.width and self.col > indent:
                     self.newline(indent)
                 else:
-                    self.put(prettyForm(" "))
+                    self.put(prettyForm(" " * item.gap))
             elif isinstance(item, _Atom):
                 self.put(item.form)
+            elif isinstance(item, _Paren):  # sized when its line is complete (picture)
+                self.lines[-1].append(item)
+                self.col += 1
             elif isinstance(item, _Nest):
                 self.place(item.items, self.col, tail)
+            elif isinstance(item, _Table):
+                room = self.width - self.col - tail
+                self.put(item.whole if item.whole.width() <= room else _table_form(item.expr, self.printer, room))
             elif self.col + item.whole.width() + tail <= self.width or not item.parts:
                 self.put(item.whole)
             else:
                 self.place(item.parts, indent, tail)
 
+    def picture(self) -> prettyForm:
+        """The lines one under another, the baseline the first line's (a cell beside one-line cells)."""
+        return _stacked([_line_picture(line) for line in self.lines])
+
     def render(self) -> str:
-        rows = []
-        for line in self.lines:
-            picture = prettyForm(*stringPict.next(*line)) if line else prettyForm("")
-            rows.extend(row.rstrip() for row in picture.render(wrap_line=False).split("\n"))
-        return "\n".join(rows)
+        return "\n".join(row.rstrip() for row in self.picture().render(wrap_line=False).split("\n"))
+
+
+def _stacked(pictures: list) -> prettyForm:
+    """Pictures one under another, flush left (SymPy's ``below`` centres them), the first one's baseline."""
+    width = max(picture.width() for picture in pictures)
+    padded = [prettyForm(*picture.right(" " * (width - picture.width()))) for picture in pictures]
+    return prettyForm(*padded[0].below(*padded[1:])) if len(padded) > 1 else padded[0]
+
+
+def _line_picture(line: list) -> prettyForm:
+    if not line:
+        return prettyForm("")
+    pieces = [_paren_form(piece, _enclosed(line, number)) if isinstance(piece, _Paren) else piece
+              for number, piece in enumerate(line)]
+    return prettyForm(*stringPict.next(*pieces))
+
+
+def _enclosed(line: list, at: int) -> list:
+    """The pictures a parenthesis encloses on its own line: up to its partner, or to the end (start) of the line."""
+    paren = line[at]
+    partner = next((n for n, p in enumerate(line) if isinstance(p, _Paren) and p.pair is paren.pair and n != at),
+                   None)
+    span = line[at + 1:len(line) if partner is None else partner] if paren.char == "(" else \
+        line[0 if partner is None else partner + 1:at]
+    return [piece for piece in span if not isinstance(piece, _Paren)]
+
+
+def _paren_form(paren: _Paren, enclosed: list) -> prettyForm:
+    """A parenthesis as tall as ``enclosed`` (SymPy's glyphs: ( or ⎛⎜⎝), on the same baseline."""
+    above = max((form.baseline for form in enclosed), default=0)
+    below = max((form.height() - form.baseline - 1 for form in enclosed), default=0)
+    return prettyForm(vobj(paren.char, above + below + 1), baseline=above)
 
 
 def _segment(items: list) -> int:
@@ -355,25 +496,119 @@ def _segment(items: list) -> int:
     return total
 
 
+def _cell(items: list, printer: PrettyPrinter, width: int) -> prettyForm:
+    """``items`` laid out within ``width`` columns as one picture, continuation lines indented two columns."""
+    out = _Layout(width, printer)
+    out.place(items, 2)
+    return out.picture()
+
+
+def _table_form(expr, printer: PrettyPrinter, room: int) -> prettyForm:
+    """A matrix or Piecewise wider than ``room``: its long cells broken between terms; a matrix with
+    too many columns for the room as blocks of columns, one under another, each under a note of its columns."""
+    if isinstance(expr, Piecewise):
+        return _cases_form(expr, printer, room)
+    cells = [[printer._print(expr[i, j]) for j in range(expr.cols)] for i in range(expr.rows)]
+
+    def broken(cap: int) -> list:
+        return [[form if form.width() <= cap else _cell(_items(expr[i, j], printer), printer, cap)
+                 for j, form in enumerate(row)] for i, row in enumerate(cells)]
+
+    def width(rows: list, columns: range) -> int:  # brackets and two spaces between columns, as SymPy's
+        return sum(max(row[j].width() for row in rows) for j in columns) + 2 * len(columns)
+
+    natural = [max(row[j].width() for row in cells) for j in range(expr.cols)]
+    cap = max(natural)
+    while cap > 1 and sum(min(w, cap) for w in natural) + 2 * expr.cols > room:
+        cap -= 1
+    shrunk = broken(cap)
+    if width(shrunk, range(expr.cols)) <= room or expr.cols == 1:
+        return _grid(shrunk)
+    alone = broken(room - 2)  # each column alone within the room; blocks of as many columns as fit
+    pictures, start = [], 0
+    while start < expr.cols:
+        end = start + 1
+        while end < expr.cols and width(alone, range(start, end + 1)) <= room:
+            end += 1
+        which = f"column {start + 1}" if end == start + 1 else f"columns {start + 1}–{end}"
+        printed = "printed " if expr.atoms(Dots) else ""  # W' with ⋯: its 5th printed column is not its 5th
+        pictures += [prettyForm(f"{printed}{which} of {expr.cols}"), _grid([row[start:end] for row in alone])]
+        start = end
+    form = _stacked(pictures)
+    form.baseline = 1 + pictures[1].baseline  # the relation beside the middle of the first block
+    return form
+
+
+def _grid(cells: list, left: str = "[", right: str = "]") -> prettyForm:
+    """Rows of cell pictures as SymPy sets a matrix: columns two apart, each cell centred in its column,
+    a blank line between rows; cases ({) with an odd height, so that ⎩ stands beside the last case."""
+    widths = [max(row[j].width() for row in cells) for j in range(len(cells[0]))]
+    rows = []
+    for row in cells:
+        line = None
+        for cell, column_width in zip(row, widths):
+            pad_left, pad_right = center_pad(cell.width(), column_width)
+            cell = prettyForm(*prettyForm(*cell.right(pad_right)).left(pad_left))
+            line = cell if line is None else prettyForm(*prettyForm(*line.right("  ")).right(cell))
+        rows.append(line)
+    height = sum(row.height() for row in rows) + len(rows) - 1
+    pictures = []
+    for number, row in enumerate(rows):
+        if number:
+            extra = left == "{" and height % 2 == 0 and number == len(rows) - 1
+            pictures += [prettyForm(" ")] * (2 if extra else 1)
+        pictures.append(row)
+    form = _stacked(pictures)
+    form.baseline = form.height() // 2
+    form = prettyForm(*form.parens(left, right))
+    if left == "{":
+        form.binding = prettyForm.OPEN
+    return form
+
+
+def _cases_form(expr, printer: PrettyPrinter, room: int) -> prettyForm:
+    """SymPy's cases (value, then "for condition" or "otherwise") with the long ones broken between terms."""
+    values = [printer._print(e) for e, _ in expr.args]
+    value_room = max(form.width() for form in values)
+    if room - 3 - value_room < room // 2:  # a long value too: half the room each
+        value_room = (room - 3) // 2
+        values = [form if form.width() <= value_room else _cell(_items(e, printer), printer, value_room)
+                  for form, (e, _) in zip(values, expr.args)]
+    condition_room = room - 3 - max(form.width() for form in values)  # "{" and two spaces
+    conditions = []
+    for _, condition in expr.args:
+        if condition == True:  # noqa: E712 (SymPy's true)
+            conditions.append(prettyForm("otherwise"))
+            continue
+        form = prettyForm(*prettyForm("for ").right(printer._print(condition)))
+        if form.width() > condition_room:
+            form = _cell([_Atom(prettyForm("for ")), _Nest(_items(condition, printer))], printer, condition_room)
+        conditions.append(form)
+    return _grid([list(row) for row in zip(values, conditions)], "{", "")
+
+
 def _terms(expr, printer: PrettyPrinter) -> list[tuple[str, object]]:
-    """The terms of a sum in printed order, each with its sign: [("", t₁), ("+", t₂), ("-", t₃), …]."""
+    """The terms of a sum in printed order, each with its sign: [("", t₁), ("+", t₂), ("−", t₃), …]."""
     if isinstance(expr, MatAdd):
         ordered = list(expr.args)
     else:
         ordered = printer._as_ordered_terms(expr, order=printer._settings.get("order"))
     out = []
     for number, term in enumerate(ordered):
-        coefficient = term.as_coeff_mmul()[0] if isinstance(expr, MatAdd) else term
-        negative = coefficient < 0 if isinstance(coefficient, int) else coefficient.could_extract_minus_sign()
+        negative = _negative_block_term(term) if isinstance(expr, MatAdd) else term.could_extract_minus_sign()
         if negative and (term.is_Mul or term.is_Number or isinstance(expr, MatAdd)):
-            out.append(("-", -term))
+            out.append((MINUS, -term))
         else:
             out.append(("" if number == 0 else "+", term))
     return out
 
 
 def _items(expr, printer: PrettyPrinter) -> list:
-    """The layout items of ``expr``: a sum becomes its terms with Breaks between them."""
+    """The layout items of ``expr``: a sum becomes its terms with Breaks between them, a relation its two
+    sides (each broken on its own) around the relation sign."""
+    if isinstance(expr, Relational):
+        return [_Nest(_items(expr.lhs, printer)), _Atom(prettyForm(f" {xsym(expr.rel_op)} ")),
+                _Nest(_items(expr.rhs, printer))]
     if isinstance(expr, (Add, MatAdd)) and len(expr.args) > 1:
         items = []
         for number, (sign, term) in enumerate(_terms(expr, printer)):
@@ -381,7 +616,7 @@ def _items(expr, printer: PrettyPrinter) -> list:
                 items.append(_Break())
             item = _term(term, printer)
             if sign:
-                # SymPy's spacing: -1 + x, - 2/3 + x (a tall first term), x - 1
+                # SymPy's spacing: −1 + x, − 2/3 + x (a tall first term), x − 1
                 tight = number == 0 and (item.form if isinstance(item, _Atom) else item.whole).height() == 1
                 items.append(_Atom(prettyForm(sign if tight else sign + " ")))
             items.append(item)
@@ -390,25 +625,36 @@ def _items(expr, printer: PrettyPrinter) -> list:
 
 
 def _term(expr, printer: PrettyPrinter):
-    """One term: a Group that can open where it holds a sum (w⋅(…), σ(…)), else an Atom."""
+    """One term: a Group that can open where it holds a sum (w⋅(…), σ(…)) or a row ([x₁ … x₃₅]ᵀ), a Table
+    (a matrix, cases), else an Atom."""
     whole = printer._print(expr)
+    if isinstance(expr, (MatrixBase, Piecewise)):
+        return _Table(expr, whole)
+    if isinstance(expr, Transpose) and isinstance(expr.arg, MatrixBase) and expr.arg.rows == 1 and whole.height() == 1:
+        entries = []
+        for number in range(expr.arg.cols):
+            entries += [_Break(2)] if number else []
+            entries.append(_Atom(printer._print(expr.arg[0, number])))
+        return _Group(whole, [_Atom(prettyForm("[")), _Nest(entries), _Atom(prettyForm("]ᵀ"))])
     if isinstance(expr, Mul) and expr.as_numer_denom()[1] == 1 and any(_opens(f) for f in expr.args):
         factors = expr.as_ordered_factors()
         parts = []
         if factors[0] == -1:
-            parts.append(_Atom(prettyForm("-")))
+            parts.append(_Atom(prettyForm(MINUS)))
             factors = factors[1:]
         for number, factor in enumerate(factors):
             if number:
                 parts.append(_Atom(prettyForm("⋅")))
             if factor.is_Add:
-                parts += [_Atom(prettyForm("(")), _Nest(_items(factor, printer)), _Atom(prettyForm(")"))]
+                pair = object()
+                parts += [_Paren("(", pair), _Nest(_items(factor, printer)), _Paren(")", pair)]
             else:
                 parts.append(_term(factor, printer))
         return _Group(whole, parts)
     if _function_name(expr) is not None and _opens(expr):
-        return _Group(whole, [_Atom(prettyForm(_function_name(expr) + "(")), _Nest(_items(expr.args[0], printer)),
-                              _Atom(prettyForm(")"))])
+        pair = object()
+        return _Group(whole, [_Atom(prettyForm(_function_name(expr))), _Paren("(", pair),
+                              _Nest(_items(expr.args[0], printer)), _Paren(")", pair)])
     return _Atom(whole)
 
 
@@ -438,7 +684,7 @@ def layout(rhs, printer: PrettyPrinter, lhs=None, relation: str = " = ", width: 
     the relation and right side on lines of their own, indented four columns.
     """
     width = width or terminal_width(printer)
-    out = _Layout(width)
+    out = _Layout(width, printer)
     if lhs is not None:
         head = lhs if isinstance(lhs, prettyForm) else printer._print(lhs)
         rel = prettyForm(relation)
