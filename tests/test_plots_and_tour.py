@@ -213,7 +213,7 @@ def test_training_curve_names_its_loss_and_has_a_legend():
 
 
 def test_network_picture_draws_the_shared_layout():
-    from matplotlib.patches import Circle, FancyArrowPatch
+    from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
     from symnn.render.diagram import layout
 
@@ -225,17 +225,65 @@ def test_network_picture_draws_the_shared_layout():
     circles = [patch for patch in axis.patches if isinstance(patch, Circle)]
     assert len(arrows) == len(diagram.edges) and all(arrow.get_arrowstyle().__class__.__name__ == "CurveFilledB"
                                                      for arrow in arrows)  # "-|>": a filled arrowhead
+    for arrow, edge in zip(arrows, diagram.edges):  # from border to border, the head's tip on the target's border
+        assert arrow._posA_posB == [edge.start, edge.end] and arrow.shrinkA == arrow.shrinkB == 0
     assert sorted(circle.center for circle in circles) == sorted((node.x, node.y) for node in diagram.nodes)
-    labels = {text.get_text(): text.get_position() for text in axis.texts}
+    labels = {text.get_text(): text for text in axis.texts}
+    white = {(round(patch.get_x(), 3), round(patch.get_y(), 3)) for patch in axis.patches
+             if type(patch) is Rectangle and patch.get_facecolor()[:3] == (1.0, 1.0, 1.0)}
     for edge in diagram.edges:
         if edge.label is not None:
-            assert labels[f"${edge.latex}$"] == edge.label
+            text = labels[f"${edge.latex}$"]  # mathtext: italic w, the scripts stacked, [1] in square brackets
+            assert text.get_position() == edge.label and text.get_math_fontfamily() == "cm"
+            (x, y), (w, h) = edge.label, edge.label_size
+            assert (round(x - w / 2, 3), round(y - h / 2, 3)) in white  # the layout's white box behind it
+    assert "$w_{21}^{[1]}$" in labels and "$a_{4}^{[1]}$" in labels and "$x_{3}$" in labels
     assert labels["$1$"]  # a bias node
     assert axis.get_title().startswith("Network 3-4-1: units $a_i^{[j]}$")
     assert len(axis.get_legend().get_texts()) == 2  # weight and bias edges
     no_bias = plots.draw_network(Network([3, 4, 1], bias=False)).axes[0]
     assert "$1$" not in {text.get_text() for text in no_bias.texts}
     assert len(no_bias.get_legend().get_texts()) == 1
+
+
+NAMED = dict(activation="sigmoid", input_names=["price", "shipping cost", "marketing", "material"],
+             unit_names=[["affordability", "awareness", "perceived quality"], ["top-seller probability"]])
+
+
+@pytest.mark.parametrize("network", [Network([3, 4, 1]), Network([2, 3, 3, 2]), Network([4, 3, 1], **NAMED)], ids=repr)
+def test_network_picture_labels_and_names_fit_the_boxes_the_layout_kept(network):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.patches import FancyBboxPatch
+
+    from symnn.render.diagram import layout, name_lines, node_box
+
+    figure = plots.draw_network(network)
+    axis = figure.axes[0]
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    to_data = axis.transData.inverted()
+    diagram = layout(network)
+
+    def extent(text):
+        (x0, y0), (x1, y1) = to_data.transform(text.get_window_extent(renderer).get_points())
+        return x0, y0, x1, y1
+
+    texts = {(round(t.get_position()[0], 3), round(t.get_position()[1], 3), t.get_text()): t for t in axis.texts}
+    for edge in diagram.edges:
+        if edge.label is not None:
+            x0, y0, x1, y1 = extent(texts[(*edge.label, f"${edge.latex}$")])
+            (x, y), (w, h) = edge.label, edge.label_size
+            assert x - w / 2 - 0.01 <= x0 and x1 <= x + w / 2 + 0.01, edge.latex
+            assert y - h / 2 - 0.01 <= y0 and y1 <= y + h / 2 + 0.01, edge.latex
+    boxes = [patch for patch in axis.patches if isinstance(patch, FancyBboxPatch)]
+    assert len(boxes) == sum(node.name_side == "inside" for node in diagram.nodes)
+    for node in diagram.nodes:
+        for x, y, _, line in name_lines(node):
+            x0, y0, x1, y1 = extent(texts[(round(x, 3), round(y, 3), line)])
+            if node.name_side == "inside":  # the name inside its unit's box
+                bx0, by0, bx1, by1 = node_box(node)
+                assert bx0 < x0 and x1 < bx1 and by0 < y0 and y1 < by1, line
+            else:  # beside its circle, clear of every arrow: none runs left of an input or right of an output
+                assert x1 < node.x - node.radius + 0.01 if node.name_side == "left" else x0 > node.x + node.radius - 0.01
 
 
 def test_every_figure_has_a_title():

@@ -24,7 +24,7 @@ from symnn.core.printing import SymnnLatexPrinter
 from symnn.data.digits import COLUMNS, ROWS
 from symnn.errors import FailureError, InvalidArgumentError, require
 from symnn.numeric.compile import elementwise, numpy_activation
-from symnn.render.diagram import layout, name_box
+from symnn.render.diagram import is_box, layout, name_lines, node_box, symbol_center
 
 DPI = 120
 
@@ -224,9 +224,13 @@ NETWORK_SCALE = 1.4  # the PNG is drawn at 1.4 : 1 of the layout's centimetres, 
 
 def draw_network(network: Network):
     """The network of ``symnn.render.diagram.layout``: circles a_i^{[j]} in columns, arrows labelled
-    w_{ki}^{[j]} on their own edges, and bias nodes 1 feeding each unit through b_i^{[j]}."""
+    w_{ki}^{[j]} on their own edges, and bias nodes 1 feeding each unit through b_i^{[j]}.
+
+    Labels and symbols are mathtext in Computer Modern (``$w_{21}^{[1]}$``: italic w, the
+    scripts stacked), as in the LaTeX derivations; names and captions in a roman face.
+    """
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Circle, FancyArrowPatch
+    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
     diagram = layout(network)
     x0, y0, x1, y1 = diagram.bounds
@@ -238,35 +242,45 @@ def draw_network(network: Network):
     axis.set_ylim(y0, y1)
     axis.set_aspect("equal")
     axis.axis("off")
+    cm_math = dict(math_fontfamily="cm")
+    roman = dict(family="serif", math_fontfamily="cm")
     for edge in diagram.edges:
-        axis.add_patch(FancyArrowPatch(edge.start, edge.end, arrowstyle="-|>", mutation_scale=9 * k, shrinkA=0, shrinkB=0,
-                                       color="0.3", linewidth=0.8 * k, linestyle="--" if edge.bias else "-", zorder=1))
+        axis.add_patch(FancyArrowPatch(edge.start, edge.end, arrowstyle="-|>", mutation_scale=9 * k, shrinkA=0,
+                                       shrinkB=0, color="0.3", linewidth=0.8 * k,
+                                       linestyle="--" if edge.bias else "-", zorder=1))
     for edge in diagram.edges:
         if edge.label is not None:
-            axis.text(*edge.label, f"${edge.latex}$", fontsize=8 * k, color="black", ha="center", va="center", zorder=2,
-                      bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none"))
+            (x, y), (w, h) = edge.label, edge.label_size
+            axis.add_patch(Rectangle((x - w / 2, y - h / 2), w, h, facecolor="white", edgecolor="none", zorder=2))
+            axis.text(x, y, f"${edge.latex}$", fontsize=8 * k, color="black", ha="center", va="center",
+                      zorder=2.5, **cm_math)
     fills = {"input": "#f2f2f2", "unit": "#dbe9f6", "bias": "#fff6d5"}
     for node in diagram.nodes:
-        axis.add_patch(Circle((node.x, node.y), node.radius, facecolor=fills[node.kind], edgecolor="black",
-                              linewidth=1.2 * k, zorder=3))
-        axis.text(node.x, node.y, f"${node.latex}$", ha="center", va="center", zorder=4,
-                  fontsize=(11 if node.kind != "bias" else 9) * k)
-        if node.name:
-            x0_, y0_, x1_, y1_ = name_box(node)
-            x, align = {"left": (x1_, "right"), "right": (x0_, "left"), "below": ((x0_ + x1_) / 2, "center")}[node.name_side]
-            axis.text(x, (y0_ + y1_) / 2, node.name, ha=align, va="center", fontsize=7 * k, color="0.2", zorder=4,
-                      bbox=dict(boxstyle="square,pad=0.05", facecolor="white", edgecolor="none"))
+        if is_box(node):
+            bx0, by0, bx1, by1 = node_box(node)
+            axis.add_patch(FancyBboxPatch((bx0, by0), bx1 - bx0, by1 - by0, boxstyle="round,pad=0,rounding_size=0.07",
+                                          facecolor=fills[node.kind], edgecolor="black", linewidth=1.2 * k, zorder=3))
+        else:
+            axis.add_patch(Circle((node.x, node.y), node.radius, facecolor=fills[node.kind], edgecolor="black",
+                                  linewidth=1.2 * k, zorder=3))
+        axis.text(*symbol_center(node), f"${node.latex}$", ha="center", va="center", zorder=4,
+                  fontsize=(10 if node.kind != "bias" else 8) * k, **cm_math)
+        for x, y, align, text in name_lines(node):
+            axis.text(x, y, text, ha=align, va="center", fontsize=7 * k, color="0.2", zorder=4, **roman)
     for caption in diagram.captions:
-        axis.text(caption.x, caption.y, caption.text, ha="center", va="baseline", fontsize=10 * k)
+        axis.text(caption.x, caption.y, caption.text, ha="center", va="baseline", fontsize=10 * k, **roman)
     bias = ", biases $b_i^{[j]}$" if network.has_bias else ", no biases"
     axis.set_title(f"Network {'-'.join(map(str, network.sizes))}: units $a_i^{{[j]}}$, "
-                   f"weights $w_{{ki}}^{{[j]}}${bias}", fontsize=11 * k)
-    handles = [Line2D([], [], color="0.3", linewidth=0.8, label="weight $w_{ki}^{[j]}$: from unit k to unit i")]
+                   f"weights $w_{{ki}}^{{[j]}}${bias}", fontsize=11 * k, **roman)
+    handles = [Line2D([], [], color="0.3", linewidth=0.8, label="weight $w_{ki}^{[j]}$: from unit $k$ to unit $i$")]
     if network.has_bias:
         handles.append(Line2D([], [], color="0.3", linewidth=0.8, linestyle="--",
-                              label="bias $b_i^{[j]}$: from the node 1 to unit i"))
-    axis.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles), fontsize=8 * k,
-                frameon=False)
+                              label="bias $b_i^{[j]}$: from the node 1 to unit $i$"))
+    legend = axis.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles),
+                         fontsize=8 * k, frameon=False)
+    for text in legend.get_texts():
+        text.set_fontfamily("serif")
+        text.set_math_fontfamily("cm")
     return figure
 
 
@@ -282,6 +296,7 @@ def network_figure(path, network: Network) -> Path:
 LOSS_NAMES = {
     "bce": "binary cross-entropy  −[y log a + (1 − y) log(1 − a)]",
     "mse": "squared error  ½ Σ (a − y)²",
+    "squared_error": "squared error  ½ Σ (a − y)²",  # the same loss under its newer name
 }
 if set(LOSS_NAMES) != set(LOSSES):  # checked at import: a new loss needs its name here
     raise RuntimeError(f"plots.LOSS_NAMES {sorted(LOSS_NAMES)} does not match LOSSES {sorted(LOSSES)}")
