@@ -50,6 +50,8 @@ class Settings:
     proof_outputs: int = 3
     # Checking: above this many parameters collapse/merge verify at random points, not symbolically
     symbolic_verify_parameters: int = 200
+    backprop_symbolic_parameters: int = 30  # networks with more are checked against sympy.diff at random points
+    backprop_checked_claims: int = 24  # formulas Backprop.verify checks at most (a random sample beyond)
     symbolic_nodes: int = 600  # expressions larger than this are checked at points, not by simplify
     random_points: int = 4
     numeric_digits: int = 60  # precision of a check that cannot be exact

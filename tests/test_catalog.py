@@ -143,7 +143,7 @@ def test_derive_prints_text_with_checks(cli):
     assert (result.returncode, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
     assert lines[0] == "The derivative of the sigmoid"
-    assert "     = σ(z)⋅(1 - σ(z))" in lines  # σ′ = σ(1 − σ)
+    assert "     = σ(z)⋅(1 − σ(z))" in lines  # σ′ = σ(1 − σ)
     assert "The derivative of the sigmoid: verified" in lines
 
 

@@ -77,7 +77,7 @@ def test_iff_and_approx_steps():
 
 
 def test_bad_step_options_are_refused_saying_what_is_allowed():
-    with pytest.raises(symnn.InvalidArgumentError, match=r"relation must be one of \('=', ':=', 'iff', 'approx'\), "
+    with pytest.raises(symnn.InvalidArgumentError, match=r"relation must be one of \('=', ':=', 'iff', 'approx', '<-'\), "
                                                          r"not '<='"):
         Step(t, t, "x", relation="<=")
     with pytest.raises(symnn.InvalidArgumentError, match="'iff' step needs the variable"):

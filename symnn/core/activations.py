@@ -64,7 +64,8 @@ T = TypeVar("T")
 # The losses an output activation may carry stable forms of: L(a, y) for one unit.
 LOSSES: dict[str, Callable[[Expr, Expr], Expr]] = {
     "bce": lambda a, y: -(y * log(a) + (1 - y) * log(1 - a)),  # binary cross-entropy
-    "mse": lambda a, y: (a - y) ** 2 / 2,  # squared error, halved so its gradient is (a − y) g′(z)
+    "squared_error": lambda a, y: (a - y) ** 2 / 2,  # halved, so that its gradient is (a − y) g′(z)
+    "mse": lambda a, y: (a - y) ** 2 / 2,  # the older name of squared_error: ½(a − y)², averaged over samples
 }
 
 

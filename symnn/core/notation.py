@@ -38,12 +38,14 @@ Index = Union[int, str]
 
 # Printing order inside sums and products: weights, then biases, then the
 # quantities they multiply — the order the lecture writes ``w_{11} a_1 + ... + b_1``.
-_ROLE_RANK = {"w": 0, "wp": 0, "b": 1, "bp": 1, "x": 2, "a": 2, "z": 2}
-_ROLE_LETTER = {"w": "w", "wp": "w'", "b": "b", "bp": "b'", "x": "x", "a": "a", "z": "z"}
+_ROLE_RANK = {"w": 0, "wp": 0, "b": 1, "bp": 1, "x": 2, "a": 2, "z": 2, "delta": 2, "y": 3}
+_ROLE_LETTER = {"w": "w", "wp": "w'", "b": "b", "bp": "b'", "x": "x", "a": "a", "z": "z", "delta": "δ", "y": "y"}
+# letters that are not their own LaTeX (the backprop error δ)
+_LATEX_LETTER = {"delta": r"\delta"}
 
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9 '\-]*$")
 NAME_MAX_LENGTH = 40
-_LABEL_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+_LABEL_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]*([+-][1-9][0-9]*)?$")  # k, j, j+1, j-1
 
 
 class SymbolInfo(NamedTuple):
@@ -80,7 +82,8 @@ def _check_index(value: Index, what: str) -> Index:
     if isinstance(value, int) and value < 0:
         raise InvalidNamesError(f"{what} must be a non-negative integer or a label, not {value}")
     if isinstance(value, str) and not _LABEL_PATTERN.match(value):
-        raise InvalidNamesError(f"{what} label {value!r} must be letters and digits, a letter first")
+        raise InvalidNamesError(f"{what} label {value!r} must be letters and digits, a letter first, "
+                                f"optionally followed by + or - a number (j+1)")
     return value
 
 
@@ -155,7 +158,7 @@ def _lecture_sort_key(role: str, order_string: str):
     # coefficient prints first: (w_{11} w_{11} + …) x_1, as w'_1 x_1.
     if role in ("b", "bp"):
         class_key = (6, 0, "Bias")
-    elif role in ("x", "a", "z"):
+    elif role in ("x", "a", "z", "delta", "y"):
         class_key = (5, 1, "Quantity")  # after Σ (5, 0): Σ_i (Σ_j w_{ij} w_{j1}) x_i
     else:
         class_key = (2, 0, "NotationSymbol")
@@ -187,7 +190,7 @@ def format_parts(role: str, indices: list[str], layer, name: str | None, style: 
         separator = "" if all(len(i) == 1 for i in indices) else ","
         sub = separator.join(indices)
     if style == "latex":
-        text = letter + (f"_{{{sub}}}" if sub else "")
+        text = _LATEX_LETTER.get(role, letter) + (f"_{{{sub}}}" if sub else "")
         return text + (f"^{{[{layer_text}]}}" if layer_text is not None else "")
     if style == "unicode" and name is None:
         # Unicode has sub- and superscripts for digits and a few letters only;
@@ -266,6 +269,16 @@ def b(i: Index, layer: Index) -> NotationSymbol:
     return _make(SymbolInfo("b", (_check_index(i, "unit index i"),), _check_index(layer, "layer"), None))
 
 
+def delta(i: Index, layer: Index) -> NotationSymbol:
+    """The error ``δ_i^{[j]}`` = ∂L/∂z_i^{[j]} of unit i in layer j, as backpropagation passes it down."""
+    return _make(SymbolInfo("delta", (_check_index(i, "unit index i"),), _check_index(layer, "layer"), None))
+
+
+def y(i: Index | None = None) -> NotationSymbol:
+    """The target ``y`` of a one-output network; ``y_i`` for output i of several."""
+    return _make(SymbolInfo("y", () if i is None else (_check_index(i, "output index i"),), None, None))
+
+
 def w_prime(k: Index, i: Index | None = None) -> NotationSymbol:
     """Weight ``w'_k`` of a collapsed (all-linear) network; ``w'_{ki}`` for output i of several."""
     indices = (_check_index(k, "input index k"),) + (() if i is None else (_check_index(i, "output index i"),))
@@ -294,6 +307,7 @@ class _IndexedTerm(Function):
 
     role = ""
     has_layer = True
+    _diff_wrt = True  # ∂L/∂w_{ki}^{[j]} may be written for symbolic k, i (backpropagation's rules)
 
     @classmethod
     def eval(cls, *args):
@@ -351,6 +365,13 @@ class ActivationAt(_IndexedTerm):
     nargs = 2
 
 
+class DeltaAt(_IndexedTerm):
+    """``δ_m^{[j]}`` under Σ_m; arguments (m, j)."""
+
+    role = "delta"
+    nargs = 2
+
+
 class InputAt(_IndexedTerm):
     """``x_k``; argument (k,)."""
 
@@ -363,7 +384,8 @@ class InputAt(_IndexedTerm):
 
 # "w": a unit's weight vector w_i^{[j]} (column i of W^{[j]}), or w^{[j]} of a one-unit layer; "X": the
 # inputs as one vector, as the lecture writes it in w_1^{[1]} · X
-_MATRIX_LETTER = {"W": "W", "Wp": "W'", "b": "b", "bp": "b'", "a": "a", "z": "z", "x": "x", "w": "w", "X": "X"}
+_MATRIX_LETTER = {"W": "W", "Wp": "W'", "b": "b", "bp": "b'", "a": "a", "z": "z", "x": "x", "w": "w", "X": "X",
+                  "delta": "δ", "y": "y", "A": "A", "Delta": "Δ"}
 
 
 class NotationMatrix(MatrixSymbol):
@@ -383,6 +405,7 @@ class NotationMatrix(MatrixSymbol):
     def _latex(self, printer) -> str:
         letter, layer = self._parts()
         unit = f"_{{{self.unit}}}" if self.unit else ""
+        letter = self.latex_letter
         return letter + unit + (f"^{{[{layer}]}}" if layer else "")
 
     def _sympystr(self, printer) -> str:
@@ -399,8 +422,13 @@ class NotationMatrix(MatrixSymbol):
 
     @property
     def letter(self) -> str:
-        """The printed letter: ``W``, ``W'``, ``b``, ``a``, ``z`` or ``x``."""
+        """The printed letter: ``W``, ``W'``, ``b``, ``a``, ``z``, ``x``, ``δ`` or ``y``."""
         return self._parts()[0]
+
+    @property
+    def latex_letter(self) -> str:
+        """The letter as LaTeX: ``\\delta`` for δ, else the letter itself."""
+        return {"δ": r"\delta", "Δ": r"\Delta"}.get(self.letter, self.letter)
 
     @property
     def layer(self) -> str | None:

@@ -20,7 +20,9 @@ import os
 import shutil
 from dataclasses import dataclass
 
-from sympy import Add, Basic, Eq, Float, Function, Integer, MatAdd, MatrixBase, Mul, Piecewise, Sum, Transpose, exp
+from sympy import (Add, Basic, Eq, Float, Function, Integer, MatAdd, MatrixBase, Mul, Piecewise, Sum, Symbol,
+                   Transpose, exp)
+from sympy.printing.precedence import PRECEDENCE
 from sympy.core.relational import Relational
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
@@ -44,7 +46,7 @@ class SymnnLatexPrinter(LatexPrinter):
 
     def _print_Transpose(self, expr):
         if isinstance(expr.arg, NotationMatrix) and expr.arg.layer:
-            return f"{expr.arg.letter}^{{[{expr.arg.layer}]T}}"
+            return f"{expr.arg.latex_letter}^{{[{expr.arg.layer}]T}}"
         if isinstance(expr.arg, MatrixBase) and expr.arg.rows == 1:  # a column written as a row: [x_1 x_2 x_3]^T
             return f"{self._print(expr.arg)}^{{T}}"
         return super()._print_Transpose(expr)
@@ -58,6 +60,16 @@ class SymnnLatexPrinter(LatexPrinter):
 
     def _print_Function(self, expr, exp=None):
         return _function_parentheses(super()._print_Function(expr, exp))
+
+    def _print_Derivative(self, expr):
+        # ∂L/∂w_{11}^{[1]} as a fraction, the way backpropagation is written (SymPy: \frac{d}{d w} L)
+        if isinstance(expr.expr, Symbol) and len(expr.variables) == 1:
+            return rf"\frac{{\partial {self._print(expr.expr)}}}{{\partial {self._print(expr.variables[0])}}}"
+        return super()._print_Derivative(expr)
+
+    def _print_HadamardProduct(self, expr):
+        # ⊙, the entrywise product as backpropagation's block form writes it
+        return r" \odot ".join(self.parenthesize(arg, PRECEDENCE["Mul"]) for arg in expr.args)
 
     def _print_log(self, expr, exp=None):
         return _function_parentheses(super()._print_log(expr, exp))

@@ -22,6 +22,7 @@ from symnn.render.derivation import (
     EQUALS,
     IFF,
     RELATIONS,
+    UPDATE,
     derivation_document,
     derivation_latex,
     derivation_markdown,
@@ -38,7 +39,9 @@ class Step:
     with the same solutions) or ``"approx"`` (rhs a decimal within ``tolerance``).
     ``order="none"`` prints sums in the order they were built (for shown arithmetic);
     ``mul_symbol="dot"`` writes products with ·, as the lecture does; ``same_line`` continues the
-    previous step's line (a = b = c on one line, as on a slide).
+    previous step's line (a = b = c on one line, as on a slide). ``oracle``, a function returning a
+    Check, decides the step instead (backpropagation's δ = ∂L/∂z is checked against sympy.diff of the
+    whole loss, which no substitution of definitions can do).
     """
 
     lhs: Any
@@ -50,13 +53,14 @@ class Step:
     order: str | None = None
     mul_symbol: str | None = None
     same_line: bool = False
+    oracle: Any = field(default=None, compare=False, repr=False)  # () -> Check, for what substitution cannot check
 
     def __post_init__(self):
         if self.relation not in RELATIONS:
             raise InvalidArgumentError(f"step relation must be one of {RELATIONS}, not {self.relation!r}")
         if self.relation == IFF and self.variable is None:
             raise InvalidArgumentError("an 'iff' step needs the variable its conditions are about")
-        if self.relation == APPROX and not isinstance(self.rhs, Float):
+        if self.relation == APPROX and not isinstance(self.rhs, Float) and self.oracle is None:
             raise InvalidArgumentError("an 'approx' step needs a decimal (sympy Float) on the right")
 
 
@@ -171,8 +175,13 @@ class Derivation(Shows):
         definitions: dict = dict(self.given)
         results = []
         for number, step in enumerate(self.steps, start=1):
+            if step.oracle is not None:
+                results.append(StepCheck(number, step, step.oracle()))
+                continue
             lhs, rhs = substitute(step.lhs, definitions), substitute(step.rhs, definitions)
-            if step.relation == DEFINES:
+            if step.relation == UPDATE:  # a new value for the symbol: nothing to check, nothing to substitute
+                check = Check(True, "definition")
+            elif step.relation == DEFINES:
                 check = Check(True, "definition")
                 definitions[step.lhs] = rhs
             elif step.relation == IFF:

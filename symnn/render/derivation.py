@@ -16,10 +16,11 @@ from symnn.render.layout import COLUMN_GAP, REASON_WIDTH, TEXT_WIDTH, latex_widt
 from symnn.render.tikz import network_tikz
 
 # The relations a step can state: checked equality, definition, equivalence of conditions, decimal value.
-EQUALS, DEFINES, IFF, APPROX = "=", ":=", "iff", "approx"
-RELATIONS = (EQUALS, DEFINES, IFF, APPROX)
+# ``UPDATE`` is gradient descent's w ← w − η ∂L/∂w: a new value for the same symbol.
+EQUALS, DEFINES, IFF, APPROX, UPDATE = "=", ":=", "iff", "approx", "<-"
+RELATIONS = (EQUALS, DEFINES, IFF, APPROX, UPDATE)
 
-_LATEX_RELATION = {EQUALS: "=", DEFINES: "=", IFF: r"\iff", APPROX: r"\approx"}
+_LATEX_RELATION = {EQUALS: "=", DEFINES: "=", IFF: r"\iff", APPROX: r"\approx", UPDATE: r"\leftarrow"}
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",

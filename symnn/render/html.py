@@ -19,7 +19,7 @@ from html import escape
 from xml.dom import minidom
 
 from symnn.core.printing import latex
-from symnn.render.derivation import APPROX, DEFINES, EQUALS, IFF, continues
+from symnn.render.derivation import APPROX, DEFINES, EQUALS, IFF, UPDATE, continues
 from symnn.render.diagram import network_svg
 from symnn.render.layout import latex_width
 from symnn.render.mathml import SymnnMathMLPrinter, math_element
@@ -27,7 +27,7 @@ from symnn.render.mathml_breaks import pieces
 from symnn.render.texmath import tex_mathml, tex_mathml_pieces
 
 _UNBROKEN = re.compile(r"(\d+(?:-\d+)+|(?<!\S)--?[A-Za-z][\w-]*)")  # sizes 3-4-1, 2-3-3-2; options --out
-_RELATION = {EQUALS: "=", DEFINES: "=", IFF: "\u27fa", APPROX: "\u2248"}
+_RELATION = {EQUALS: "=", DEFINES: "=", IFF: "\u27fa", APPROX: "\u2248", UPDATE: "\u2190"}
 NARROW = "40rem"
 # At most NARROW wide, a left side estimated wider than this (in points of the LaTeX page; a page's math is
 # about 1.8 px per point) has a line of its own, the relation and the right side below it.

@@ -7,9 +7,9 @@ import unicodedata
 from sympy.printing.pretty.stringpict import prettyForm
 
 from symnn.core.printing import MINUS, SUBSCRIPTS, SUPERSCRIPTS, layout, pretty_printer, script, terminal_width
-from symnn.render.derivation import APPROX, DEFINES, EQUALS, IFF, continues
+from symnn.render.derivation import APPROX, DEFINES, EQUALS, IFF, UPDATE, continues
 
-_TEXT_RELATION = {EQUALS: " = ", DEFINES: " = ", IFF: " ⇔ ", APPROX: " ≈ "}
+_TEXT_RELATION = {EQUALS: " = ", DEFINES: " = ", IFF: " ⇔ ", APPROX: " ≈ ", UPDATE: " ← "}
 
 # The TeX commands symnn's own reasons and captions use, as Unicode for the terminal (the product dot
 # and the minus sign the equations print: ⋅ U+22C5, − U+2212).
