@@ -51,6 +51,7 @@ class Settings:
     # Checking: above this many parameters collapse/merge verify at random points, not symbolically
     symbolic_verify_parameters: int = 200
     backprop_symbolic_parameters: int = 30  # networks with more are checked against sympy.diff at random points
+    worked_example_parameters: int = 60  # a worked backpropagation example prints every number: at most this many
     backprop_checked_claims: int = 24  # formulas Backprop.verify checks at most (a random sample beyond)
     symbolic_nodes: int = 600  # expressions larger than this are checked at points, not by simplify
     random_points: int = 4

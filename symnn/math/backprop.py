@@ -1,499 +1,577 @@
-"""Backpropagation in the lecture's notation: the errors δ_i^{[j]} = ∂L/∂z_i^{[j]} and every ∂L/∂w, ∂L/∂b.
+"""Backpropagation: the rules of a network as a checked Derivation (elementwise, then block form, then the update),
+and a worked example with numbers at every step.
 
-At the output δ_i^{[L]} = ∂ℓ/∂a · g′(z) (a − y for a sigmoid with cross-entropy); below it
-δ_i^{[j]} = g^{[j]}′(z_i^{[j]}) Σ_m w_{im}^{[j+1]} δ_m^{[j+1]}; then ∂L/∂w_{ki}^{[j]} = a_k^{[j−1]} δ_i^{[j]}
-and ∂L/∂b_i^{[j]} = δ_i^{[j]}. The loss of one sample is L = Σ_i ℓ(a_i^{[L]}, y_i); a batch's loss
-is the mean over its samples. ``verify()`` checks every formula against ``sympy.diff`` of the
-whole loss (symbolic for small networks, at random rational points beyond). The numeric path
-(symnn.numeric.gradients) compiles these same formulas.
+Every line of the rules is checked against sympy.diff of the whole loss (through the
+step's oracle, since ∂L/∂z is not something a substitution of definitions can check);
+every number of the worked example is computed exactly or to ``numeric_digits`` digits
+and only then rounded for print, and its gradients are compared with sympy.diff there.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from functools import cached_property
+from decimal import Decimal, localcontext
+from math import floor
 
-from sympy import (
-    Add,
-    Derivative,
-    Expr,
-    Float,
-    HadamardProduct,
-    Interval,
-    MatAdd,
-    MatMul,
-    MatrixSymbol,
-    Rational,
-    Sum,
-    Symbol,
-    Transpose,
-    diff,
-    factor,
-)
+import mpmath
+
+from sympy import Add, Derivative, Float, MatMul, Matrix, Mul, Rational, Symbol, Transpose
+from sympy.core.parameters import evaluate
 
 from symnn.config import current
-from symnn.core import guards, notation
-from symnn.core.activations import G, LOSSES, Y, Activation, z
+from symnn.core import notation
 from symnn.core.network import Network
+from symnn.core.printing import latex
 from symnn.errors import InvalidArgumentError
-from symnn.math.derivation import Step, StepCheck, Verification
-from symnn.math.equality import Check, check_equal, points_method, random_rational, vanishes
+from symnn.math.backprop_rules import EVALF_PRECISION, LOSS, LOSS_WORDS, BackpropRules, Claim, as_number
+from symnn.math.derivation import Derivation
+from symnn.math.equality import Check, check_equal, vanishes
+from symnn.render.derivation import UPDATE
+from symnn.render.layout import latex_width
 
-A = notation.variable("a")  # a unit's activation a = g(z), in the formulas shared with the numeric path
-LOSS = Symbol("L")
-EVALF_PRECISION = 2000  # digits evalf may work with to give every digit asked for (σ(800) − 1 ≈ −e^{−800})
-
-# What the output's values must lie in for a loss to be defined (log needs 0 < a < 1)
-LOSS_DOMAINS = {"bce": Interval.open(0, 1)}
-LOSS_WORDS = {
-    "bce": "binary cross-entropy $\\ell(a, y) = -y \\log a - (1 - y) \\log(1 - a)$",
-    "squared_error": "the halved squared error $\\ell(a, y) = \\tfrac{1}{2}(a - y)^2$",
-    "mse": "the halved squared error $\\ell(a, y) = \\tfrac{1}{2}(a - y)^2$",
-}
+SHOWN_UNITS = 4  # units of a layer whose δ is written out; the others follow the same rule (all are checked)
+ETA = Symbol("eta", positive=True)
 
 
-def check_loss(loss: str, output: Activation) -> None:
-    """Refuse an unknown loss, or a loss after a g whose values are not known to lie where the loss is defined."""
-    if not isinstance(loss, str) or loss not in LOSSES:
-        raise InvalidArgumentError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)} "
-                                   "(mse is squared_error: ½(a − y)² per output, averaged over the samples)")
-    domain = LOSS_DOMAINS.get(loss)
-    if domain is None:
-        return
-    values = output.range  # decided from g, not from its name; None when SymPy cannot find it in time
-    if values is None or values.is_subset(domain) is not True:
-        found = "an unknown set" if values is None else values
-        raise InvalidArgumentError(
-            f"binary cross-entropy needs a sigmoid output layer (or one whose values lie in {domain}: "
-            f"its log needs 0 < a < 1), not {output.name} with values in {found}; "
-            "use loss='squared_error' or a sigmoid output")
+def _combined(checks: list[Check]) -> Check:
+    """All of ``checks`` as one: holds when each does, described by the weakest method used."""
+    failing = [c for c in checks if not c.holds]
+    if failing:
+        return failing[0]
+    order = {"definition": 0, "proof": 1, "decimal": 2, "points": 3}
+    return max(checks, key=lambda c: order[c.kind])
 
 
-def derivative_in_a(activation: Activation) -> Expr | None:
-    """g′ written in a = g(z) where that form is known (σ′ = a(1 − a), tanh′ = 1 − a²), else None."""
-    known = activation.derivative_in_g
-    return None if known is None else known.xreplace({G: A})
+def rules(bp: BackpropRules) -> Derivation:
+    """δ, ∂L/∂w and ∂L/∂b of every layer, top down, then the block form and the update rule; each checked."""
+    net = bp.network
+    last = net.depth
+    derivation = Derivation(
+        f"Backpropagation through {net!r}",
+        intro=(f"One sample's loss is $L = \\sum_i \\ell(a_i^{{[{last}]}}, y_i)$ with {LOSS_WORDS[bp.loss]}. "
+               "The error of unit $i$ in layer $j$ is $\\delta_i^{[j]} = \\partial L / \\partial z_i^{[j]}$: "
+               "at the output it comes from the loss, below it from the errors of the layer above (the chain "
+               "rule), and every gradient is what a parameter multiplies times the error it feeds. Each line is "
+               "checked against sympy.diff of the whole loss."),
+        conclusion=("Gradient descent moves every weight and bias against its gradient; "
+                    "symnn.train computes exactly these formulas, compiled to NumPy."),
+    )
+    derivation.define(LOSS, display_loss(bp), "the loss of one sample", order="none")
+    claims = bp.claims()
+    for j in range(last, 0, -1):
+        _layer_rules(derivation, bp, j, [c for c in claims if c.layer == j])
+    _block_rules(derivation, bp)
+    _update_rule(derivation, bp)
+    return derivation
 
 
-def output_delta(loss: str, output: Activation) -> Expr:
-    """δ = ∂ℓ/∂z at the output, in a, z and y: ∂ℓ/∂a · g′(z), simplified (a − y for σ with cross-entropy)."""
-    check_loss(loss, output)
-    in_a = derivative_in_a(output)
-    delta = diff(LOSSES[loss](A, Y), A) * (in_a if in_a is not None else output.derivative)
-    if in_a is not None:
-        delta = factor(delta)  # a(1 − a) cancels the 1/(a(1 − a)) of cross-entropy: no 0/0 at saturation
-    if output.expr == z:
-        delta = delta.xreplace({A: z})  # for the identity a is z: the lecture writes z − y
-    return delta
+def display_loss(bp: BackpropRules):
+    """L as a textbook writes it: −y log a − (1 − y) log(1 − a), or ½(a − y)², output by output."""
+    from sympy import Rational, log
 
-
-FORMS = ("rule", "sum", "expanded")
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One formula backpropagation states: ``lhs = rhs``, which parameter (or z) it differentiates by."""
-
-    lhs: Expr
-    rhs: Expr
-    kind: str  # "delta", "weight" or "bias"
-    layer: int
-    unit: int
-    source: int = 0  # k of w_{ki}
-
-
-class Backprop:
-    """The backpropagation formulas of a network and a loss, in the lecture's notation.
-
-    >>> bp = Backprop(Network([2, 2, 1], activation="sigmoid"), loss="bce")
-    >>> bp.delta(2, 1)
-    a1[2] - y
-    """
-
-    def __init__(self, network: Network, loss: str = "bce"):
-        if not isinstance(network, Network):
-            raise InvalidArgumentError(f"backprop needs a symnn Network, not {type(network).__name__}")
-        check_loss(loss, network.layers[-1].activation)
-        self.network, self.loss = network, loss
-
-    # --- symbols ------------------------------------------------------------------
-    @property
-    def n_outputs(self) -> int:
-        return self.network.sizes[-1]
-
-    def target(self, i: int) -> Expr:
-        """y for one output, y_i for several."""
-        return notation.y() if self.n_outputs == 1 else notation.y(i)
-
-    def targets(self) -> list[Expr]:
-        return [self.target(i) for i in range(1, self.n_outputs + 1)]
-
-    def loss_expr(self, outputs=None) -> Expr:
-        """L = Σ_i ℓ(a_i^{[L]}, y_i) for one sample, in the output symbols (or the given outputs)."""
-        last = self.network.layers[-1]
-        outputs = [last.a_symbol(i) for i in range(1, last.n_out + 1)] if outputs is None else outputs
-        return Add(*[LOSSES[self.loss](a, y) for a, y in zip(outputs, self.targets())])
-
-    def _check_unit(self, j: int, i: int) -> None:
-        layer = self.network.layer(j)
-        if not isinstance(i, int) or isinstance(i, bool) or not 1 <= i <= layer.n_out:
-            raise InvalidArgumentError(f"unit index i must be 1..{layer.n_out} in layer {j}, not {i!r}")
-
-    def _check_form(self, form: str) -> None:
-        if form not in FORMS:
-            raise InvalidArgumentError(f"form must be one of {', '.join(FORMS)}, not {form!r}")
-
-    def g_prime(self, j: int, i: int) -> Expr:
-        """g^{[j]}′(z_i^{[j]}), in a_i^{[j]} where the activation's record has that form (σ′ = a(1 − a))."""
-        layer = self.network.layer(j)
-        in_a = derivative_in_a(layer.activation)
-        if in_a is not None:
-            return in_a.xreplace({A: layer.a_symbol(i)})
-        return layer.activation.derivative.xreplace({z: layer.z_symbol(i)})
-
-    # --- the formulas -------------------------------------------------------------------
-    def delta(self, j: int, i: int, form: str = "rule") -> Expr:
-        """δ_i^{[j]} = ∂L/∂z_i^{[j]}: from the loss at the output, else from the next layer's δ.
-
-        ``form``: ``"rule"`` (the next layer's δ, written out), ``"sum"`` (Σ_m over them) or
-        ``"expanded"`` (in the inputs, weights, biases and targets; small networks only).
-        """
-        self._check_form(form)
-        self._check_unit(j, i)
-        if form == "expanded":
-            return self._expanded(self.delta(j, i, "rule"))
-        net = self.network
-        if j == net.depth:
-            last = net.layers[-1]
-            return output_delta(self.loss, last.activation).xreplace(
-                {A: last.a_symbol(i), z: last.z_symbol(i), Y: self.target(i)})
-        above = net.layer(j + 1)
-        if form == "sum":
-            m = Symbol("m", integer=True, positive=True)
-            layer = notation.layer_value(j + 1)
-            total = Sum(notation.WeightAt(i, m, layer) * notation.DeltaAt(m, layer), (m, 1, above.n_out))
+    last = bp.network.layers[-1]
+    terms = []
+    for i in range(1, last.n_out + 1):
+        a, y = last.a_symbol(i), bp.target(i)
+        if bp.loss == "bce":
+            terms += [Mul(-1, y, log(a), evaluate=False),
+                      Mul(-1, Add(1, -y, evaluate=False), log(Add(1, -a, evaluate=False)), evaluate=False)]
         else:
-            total = Add(*[above.weight(i, m) * notation.delta(m, j + 1) for m in range(1, above.n_out + 1)])
-        return self.g_prime(j, i) * total
+            terms.append(Mul(Rational(1, 2), Add(a, -y, evaluate=False) ** 2, evaluate=False))
+    return Add(*terms, evaluate=False)
 
-    def dw(self, j: int, k: int, i: int, form: str = "rule") -> Expr:
-        """∂L/∂w_{ki}^{[j]} = a_k^{[j−1]} δ_i^{[j]} (x_k in the first layer)."""
-        self._check_form(form)
-        self._check_unit(j, i)
-        layer = self.network.layer(j)
-        source = layer.input(k) if j == 1 else self.network.layer(j - 1).a_symbol(k)
-        if form == "rule":
-            return source * notation.delta(i, j)
-        if form == "sum":
-            return source * self.delta(j, i, "sum")
-        return self._expanded(source * notation.delta(i, j))
 
-    def db(self, j: int, i: int, form: str = "rule") -> Expr:
-        """∂L/∂b_i^{[j]} = δ_i^{[j]}."""
-        self._check_form(form)
-        if not self.network.layer(j).has_bias:
-            raise InvalidArgumentError(f"layer {j} of {self.network!r} has no biases")
-        self._check_unit(j, i)
-        return notation.delta(i, j) if form == "rule" else self.delta(j, i, form)
+def _layer_rules(derivation: Derivation, bp: BackpropRules, j: int, claims: list[Claim]) -> None:
+    net = bp.network
+    layer = net.layer(j)
+    deltas = [c for c in claims if c.kind == "delta"]
+    for claim in deltas[:SHOWN_UNITS]:
+        i = claim.unit
+        derivation.define(claim.lhs, Derivative(LOSS, layer.z_symbol(i)), _delta_reason(bp, j, i))
+        derivation.step(claim.lhs, _display_rule(bp, j, i), _delta_check_reason(bp, j), same_line=True,
+                        order="none" if j < net.depth else None, oracle=lambda c=claim: bp.check(c, seed=_seed(c)))
+    if len(deltas) > SHOWN_UNITS:
+        rest = deltas[SHOWN_UNITS:]
+        i = Symbol("i", integer=True, positive=True)
+        derivation.step(notation.DeltaAt(i, j), _sum_rule(bp, j, i),
+                        f"units {SHOWN_UNITS + 1} to {layer.n_out} the same way",
+                        oracle=lambda r=rest: _combined([bp.check(c, seed=_seed(c)) for c in r]))
+    k, i = Symbol("k", integer=True, positive=True), Symbol("i", integer=True, positive=True)
+    layer_j = notation.layer_value(j)
+    source = notation.InputAt(k) if j == 1 else notation.ActivationAt(k, notation.layer_value(j - 1))
+    weights = [c for c in claims if c.kind == "weight"]
+    derivation.step(Derivative(LOSS, notation.WeightAt(k, i, layer_j)),
+                    Mul(source, notation.DeltaAt(i, layer_j), evaluate=False),
+                    f"every weight of layer {j}: the input it multiplies times the error of the unit it feeds "
+                    f"(${_index_range('k', layer.n_in)}$, ${_index_range('i', layer.n_out)}$)", order="none",
+                    oracle=lambda: _combined([bp.check(c, seed=_seed(c)) for c in weights]))
+    biases = [c for c in claims if c.kind == "bias"]
+    if biases:
+        derivation.step(Derivative(LOSS, notation.BiasAt(i, layer_j)), notation.DeltaAt(i, layer_j),
+                        f"every bias of layer {j}: a weight on a constant input 1",
+                        oracle=lambda: _combined([bp.check(c, seed=_seed(c)) for c in biases]))
 
-    def block(self) -> list[tuple[Expr, Expr, str]]:
-        """The block form for any sizes: δ^{[L]}, the recursion, ∂L/∂W^{[j]}, ∂L/∂b^{[j]} (lhs, rhs, reason)."""
-        n = [notation.size(j) for j in range(self.network.depth + 1)]
-        big_l = self.network.depth
-        delta_L = notation.matrix("delta", n[big_l], 1, big_l)
-        a_L = notation.matrix("a", n[big_l], 1, big_l)
-        y = notation.matrix("y", n[big_l], 1)
-        lines = []
-        if self._output_delta_is_a_minus_y():
-            lines.append((delta_L, MatAdd(a_L, -y), "at the output, as elementwise"))
-        delta_j = notation.matrix("delta", notation.size("j"), 1, "j")
-        above = notation.matrix("delta", notation.size("j+1"), 1, "j+1")
-        weights = notation.matrix("W", notation.size("j"), notation.size("j+1"), "j+1")
-        lines.append((delta_j, HadamardProduct(MatMul(weights, above), DerivativeColumn("gprime_j", notation.size("j"), 1)),
-                      "the recursion, every unit of layer $j$ at once ($\\odot$: entry by entry)"))
-        a_below = notation.matrix("a", notation.size("j-1"), 1, "j-1")
-        lines.append((Derivative(LOSS, notation.matrix("W", notation.size("j-1"),
-                                                       notation.size("j"), "j")),
-                      MatMul(a_below, Transpose(delta_j)), "every weight of layer $j$: an outer product"))
-        lines.append((Derivative(LOSS, notation.matrix("b", notation.size("j"), 1, "j")), delta_j,
-                      "every bias of layer $j$"))
-        return lines
 
-    def _output_delta_is_a_minus_y(self) -> bool:
-        return output_delta(self.loss, self.network.layers[-1].activation) in (A - Y, z - Y)
+def _index_range(index: str, count: int) -> str:
+    return f"{index} = 1" if count == 1 else f"{index} = 1, 2" if count == 2 else f"{index} = 1, \\ldots, {count}"
 
-    def claims(self) -> list[Claim]:
-        """Every δ, ∂L/∂w and ∂L/∂b of the network, in the rule form, top layer first."""
-        net = self.network
-        out = []
-        for j in range(net.depth, 0, -1):
-            layer = net.layer(j)
-            for i in range(1, layer.n_out + 1):
-                out.append(Claim(notation.delta(i, j), self.delta(j, i), "delta", j, i))
-            for i in range(1, layer.n_out + 1):
-                for k in range(1, layer.n_in + 1):
-                    out.append(Claim(Derivative(LOSS, layer.weight(k, i)), self.dw(j, k, i), "weight", j, i, k))
-                if layer.has_bias:
-                    out.append(Claim(Derivative(LOSS, layer.bias_term(i)), self.db(j, i), "bias", j, i))
-        return out
 
-    # --- expansion in the inputs ----------------------------------------------------------
-    def _forward(self, sources=None, values: dict | None = None, nudge=None) -> list[list[Expr]]:
-        """z and a of every layer in terms of the inputs (or of ``values`` substituted), top layer last.
+def _seed(claim: Claim) -> int:
+    return claim.layer * 10_000 + claim.unit * 100 + claim.source
 
-        ``nudge = (j, i, ε)`` adds ε to z_i^{[j]}, so that ∂L/∂z_i^{[j]} = dL/dε at ε = 0.
-        Returns [[z…], [a…]] pairs per layer, index 0 the inputs (a only).
-        """
-        net = self.network
-        current_a = list(net.inputs()) if sources is None else list(sources)
-        if values:
-            current_a = [v.xreplace(values) if isinstance(v, Expr) else v for v in current_a]
-        layers = [([], current_a)]
-        for layer in net.layers:
-            zs, activations = [], []
-            for i in range(1, layer.n_out + 1):
-                value = layer.unit_z(i, current_a)
-                if values:
-                    value = value.xreplace(values)
-                    if not value.free_symbols and not value.is_Rational:
-                        # a number that is not rational: 60 digits, so the units above stay small
-                        value = Float(value.evalf(current().numeric_digits), current().numeric_digits)
-                if nudge is not None and nudge[0] == layer.index and nudge[1] == i:
-                    value = value + nudge[2]
-                zs.append(value)
-                activations.append(layer.activation(value))
-            layers.append((zs, activations))
-            current_a = activations
-        return layers
 
-    @cached_property
-    def _symbolic_forward(self) -> list:
-        sizes = self.network.sizes
-        guards.check(guards.nested_terms(sizes), f"backpropagation through {self.network!r} in terms of its inputs",
-                     setting="unit_terms", alternative="use the rule or Σ form, or symnn.compile for numbers")
-        return self._forward()
+def _delta_reason(bp: BackpropRules, j: int, i: int) -> str:
+    return f"the error of unit {i} in layer {j}"
 
-    def loss_at(self, values: dict, nudge=None) -> Expr:
-        """The whole loss with ``values`` put in (whatever they leave out stays a symbol)."""
-        forward = self._forward(values=values, nudge=nudge)
-        return self.loss_expr(forward[-1][1]).xreplace({y: values[y] for y in self.targets() if y in values})
 
-    def _substitutions(self, forward: list, deltas: dict) -> dict:
-        subs = dict(deltas)
-        for j, (zs, activations) in enumerate(forward[1:], start=1):
-            layer = self.network.layer(j)
-            for i, (zv, av) in enumerate(zip(zs, activations), start=1):
-                subs[layer.z_symbol(i)] = zv
-                subs[layer.a_symbol(i)] = av
-        return subs
+def _delta_check_reason(bp: BackpropRules, j: int) -> str:
+    net = bp.network
+    if j < net.depth:
+        return (f"chain rule: $z_i^{{[{j}]}}$ reaches the loss only through layer {j + 1}, "
+                f"$\\partial z_m^{{[{j + 1}]}} / \\partial z_i^{{[{j}]}} = w_{{im}}^{{[{j + 1}]}} g^{{[{j}]\\prime}}(z_i^{{[{j}]}})$")
+    output = net.layers[-1].activation
+    if bp._output_delta_is_a_minus_y() and bp.loss == "bce":
+        return "$\\partial \\ell / \\partial a \\cdot g'(z)$: $\\sigma' = a(1 - a)$ cancels the cross-entropy's denominator"
+    return f"$\\partial \\ell / \\partial a \\cdot g'(z)$ for {output.name}"
 
-    @cached_property
-    def _expanded_deltas(self) -> dict:
-        """δ_i^{[j]} in terms of the inputs, each from the rule with the layer above already expanded."""
-        forward = self._symbolic_forward
-        deltas: dict = {}
-        for j in range(self.network.depth, 0, -1):
-            subs = self._substitutions(forward, deltas)
-            for i in range(1, self.network.layer(j).n_out + 1):
-                deltas[notation.delta(i, j)] = self.delta(j, i).xreplace(subs)
-        return deltas
 
-    def _expanded(self, expr: Expr) -> Expr:
-        return expr.xreplace(self._substitutions(self._symbolic_forward, self._expanded_deltas))
+def _display_rule(bp: BackpropRules, j: int, i: int):
+    """The rule as a teacher writes it: g′ first, then the sum over the units above in order."""
+    net = bp.network
+    if j == net.depth:
+        return _display_output_delta(bp, i)
+    above = net.layer(j + 1)
+    terms = [Mul(above.weight(i, m), notation.delta(m, j + 1), evaluate=False) for m in range(1, above.n_out + 1)]
+    factors = _written_factors(bp.g_prime(j, i), net.layer(j).a_symbol(i))
+    if len(terms) == 1:
+        return Mul(*factors, *terms[0].args, evaluate=False)
+    return Mul(*factors, Add(*terms, evaluate=False), evaluate=False)
 
-    # --- checking against sympy.diff ---------------------------------------------------------
-    def truth(self, claim: Claim) -> Expr:
-        """What sympy.diff of the whole loss says the claim's left side is, in terms of the inputs."""
-        if claim.kind == "delta":
-            epsilon = Symbol("epsilon")
-            forward = self._forward(nudge=(claim.layer, claim.unit, epsilon))
-            return diff(self.loss_expr(forward[-1][1]), epsilon).xreplace({epsilon: 0})
-        return diff(self.loss_expr(self._symbolic_forward[-1][1]), claim.lhs.variables[0])
 
-    def check(self, claim: Claim, seed: int = 0) -> Check:
-        """A claim against sympy.diff of the whole loss: symbolic for small networks, else at random points."""
-        if self.network.n_params <= current().backprop_symbolic_parameters:
-            check = check_equal(self._expanded(claim.rhs), self.truth(claim), seed=seed)
+def _display_output_delta(bp: BackpropRules, i: int):
+    """(a − y) a (1 − a) for the squared error after σ, a − y for cross-entropy after σ; else as derived."""
+    last = bp.network.layers[-1]
+    a, y = last.a_symbol(i), bp.target(i)
+    error = Add(a, Mul(-1, y, evaluate=False), evaluate=False)
+    if bp._output_delta_is_a_minus_y():
+        return error
+    if bp.loss in ("squared_error", "mse"):
+        factors = _written_factors(bp.g_prime(bp.network.depth, i), a)
+        return Mul(error, *factors, evaluate=False) if factors else error
+    return bp.delta(bp.network.depth, i)
+
+
+def display_z(layer, i: int):
+    """z_i^{[j]} = w_{1i} a_1 + w_{2i} a_2 + … + b_i, each product weight first, as the lecture writes it."""
+    sources = layer.inputs()
+    terms = [Mul(layer.weight(k, i), source, evaluate=False) for k, source in enumerate(sources, start=1)]
+    if layer.has_bias:
+        terms.append(layer.bias_term(i))
+    return Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+
+
+def _written_factors(g_prime, a_symbol) -> list:
+    """a(1 − a) as a, then (1 − a); any other g′ as it is."""
+    if g_prime == a_symbol * (1 - a_symbol):
+        return [a_symbol, Add(1, -a_symbol, evaluate=False)]
+    if g_prime == 1:
+        return []
+    return [g_prime]
+
+
+def _sum_rule(bp: BackpropRules, j: int, i: Symbol):
+    """δ_i^{[j]} = g′(z_i^{[j]}) Σ_m w_{im}^{[j+1]} δ_m^{[j+1]} for a symbolic unit i (the Σ form)."""
+    from sympy import Sum
+
+    net = bp.network
+    above = net.layer(j + 1)
+    m = Symbol("m", integer=True, positive=True)
+    layer_above = notation.layer_value(j + 1)
+    total = Sum(notation.WeightAt(i, m, layer_above) * notation.DeltaAt(m, layer_above), (m, 1, above.n_out))
+    g_prime = net.layer(j).activation.derivative_in_g
+    a_i = notation.ActivationAt(i, notation.layer_value(j))
+    factor = (g_prime.xreplace({g_prime.free_symbols.pop(): a_i}) if g_prime is not None and g_prime.free_symbols
+              else net.layer(j).activation.derivative)
+    return factor * total
+
+
+def _block_rules(derivation: Derivation, bp: BackpropRules) -> None:
+    """The block form, for every size; each line checked entry by entry for this network's sizes."""
+    for lhs, rhs, reason in bp.block():
+        derivation.step(lhs, rhs, reason + " (checked entry by entry for this network)",
+                        oracle=lambda lhs=lhs: _block_check(bp, lhs))
+    n = Symbol("N", integer=True, positive=True)
+    big_a = notation.matrix("A", n, notation.size("j-1"), "j-1")
+    big_delta = notation.matrix("Delta", n, notation.size("j"), "j")
+    derivation.step(Derivative(LOSS, notation.matrix("W", notation.size("j-1"), notation.size("j"), "j")),
+                    MatMul(1 / n, Transpose(big_a), big_delta),
+                    "for a batch of $N$ samples $L$ is the mean loss, so each gradient is the mean of the samples' "
+                    "gradients; row $n$ of $A^{[j-1]}$ and $\\Delta^{[j]}$ holds sample $n$'s $a^{[j-1]}$ and "
+                    "$\\delta^{[j]}$ (checked at two random samples)",
+                    oracle=lambda: _batch_check(bp))
+
+
+def _block_check(bp: BackpropRules, lhs) -> Check:
+    """A block line against the elementwise rules, which are themselves checked against sympy.diff."""
+    net = bp.network
+    checks = []
+    text = latex(lhs)
+    for j in range(1, net.depth + 1):
+        layer = net.layer(j)
+        deltas = Matrix([notation.delta(i, j) for i in range(1, layer.n_out + 1)])
+        sources = Matrix(layer.inputs() if j == 1 else [net.layer(j - 1).a_symbol(k) for k in range(1, layer.n_in + 1)])
+        if text.startswith("\\frac{\\partial L}{\\partial W"):
+            claimed = sources * deltas.T
+            rules = Matrix([[bp.dw(j, k, i) for i in range(1, layer.n_out + 1)] for k in range(1, layer.n_in + 1)])
+        elif text.startswith("\\frac{\\partial L}{\\partial b"):
+            if not layer.has_bias:
+                continue
+            claimed, rules = deltas, Matrix([bp.db(j, i) for i in range(1, layer.n_out + 1)])
+        elif "[j]" in text and j < net.depth:
+            above = net.layer(j + 1)
+            below_deltas = Matrix([notation.delta(m, j + 1) for m in range(1, above.n_out + 1)])
+            g_prime = Matrix([bp.g_prime(j, i) for i in range(1, layer.n_out + 1)])
+            claimed = (above.W() * below_deltas).multiply_elementwise(g_prime)
+            rules = Matrix([bp.delta(j, i) for i in range(1, layer.n_out + 1)])
+        elif "[j]" not in text and j == net.depth:
+            outputs = Matrix([layer.a_symbol(i) for i in range(1, layer.n_out + 1)])
+            claimed = outputs - Matrix(bp.targets())
+            rules = Matrix([bp.delta(j, i) for i in range(1, layer.n_out + 1)])
         else:
-            check = self._check_at_points(claim, seed)
-        return Check(check.holds, f"against sympy.diff of the whole loss, {check.method}", check.detail)
-
-    def _check_at_points(self, claim: Claim, seed: int = 0) -> Check:
-        """Claim and sympy.diff evaluated with random rational weights, inputs and targets: only the quantity
-        differentiated by stays a symbol, so this scales to any network the rules themselves can hold."""
-        exact = True
-        points = self._points
-        for values, internal in points:
-            claimed = claim.rhs.xreplace(internal[0])
-            if claim.kind == "delta":
-                epsilon = Symbol("epsilon")
-                true = diff(self.loss_at(values, nudge=(claim.layer, claim.unit, epsilon)), epsilon).xreplace({epsilon: 0})
-            else:
-                free = claim.lhs.variables[0]
-                kept = {s: v for s, v in values.items() if s != free}
-                true = diff(self.loss_at(kept), free).xreplace({free: values[free]})
-            zero, decided_exactly = vanishes(claimed - true)
-            exact = exact and decided_exactly and not internal[1]
-            if not zero:
-                return Check(False, points_method(len(points), decided_exactly), f"differs by {claimed - true}")
-        return Check(True, points_method(len(points), exact))
-
-    @cached_property
-    def _points(self) -> list:
-        """The random points every claim of a large network is checked at, with the rules' numbers there."""
-        rng = random.Random(0)
-        points = []
-        for _ in range(current().random_points):
-            values = self._random_values(rng)
-            points.append((values, self._exact_numbers(values)))
-        return points
-
-    def _random_values(self, rng: random.Random) -> dict:
-        net = self.network
-        symbols = [*net.params(), *net.inputs()]
-        values = {s: random_rational(rng) for s in symbols}
-        for y in self.targets():  # a target a loss accepts: in (0, 1) for cross-entropy
-            values[y] = Rational(rng.randint(1, 9), 10) if self.loss == "bce" else random_rational(rng)
-        return values
-
-    def numbers(self, values: dict) -> dict:
-        """Every z, a and δ of the network at the given weights, biases, inputs and targets, by the rules.
-
-        Rational where the arithmetic stays rational (linear, ReLU, squared error), else a decimal
-        of ``numeric_digits`` significant digits (symnn.settings), computed before anything is
-        rounded for print — relative digits, so a saturated σ′ ≈ e^{−800} keeps them all.
-        """
-        return self._presented(self._exact_numbers(values))
-
-    def gradient_values(self, values: dict) -> dict:
-        """∂L/∂θ for every weight and bias θ at the given values (weights, biases, inputs, targets), by the rules."""
-        internal = self._exact_numbers(values)
-        gradients = {claim.lhs.variables[0]: claim.rhs for claim in self.claims() if claim.kind != "delta"}
-        return self._presented(internal, gradients)
-
-    def _exact_numbers(self, values: dict) -> tuple[dict, set]:
-        """(values, approximated): each a = g(z) kept exact in its z, each z and δ exact or a 60-digit
-        rational (listed in ``approximated``), so no cancellation such as 1 − σ(800) loses digits."""
-        missing = [str(s) for s in [*self.network.params(), *self.network.inputs(), *self.targets()]
-                   if s not in values]
-        if missing:
-            raise InvalidArgumentError(f"numbers need a value for every weight, bias, input and target; "
-                                       f"missing: {', '.join(missing[:8])}{' …' if len(missing) > 8 else ''}")
-        numbers = dict(values)
-        approximated: set = set()
-
-        def settle(symbol, formula: Expr) -> None:
-            value = formula.xreplace(numbers)
-            if not value.is_Rational:
-                value = Rational(value.evalf(current().numeric_digits, maxn=EVALF_PRECISION))
-                approximated.add(symbol)
-            numbers[symbol] = value
-
-        net = self.network
-        for layer in net.layers:
-            for i in range(1, layer.n_out + 1):
-                settle(layer.z_symbol(i), layer.unit_z(i))
-                numbers[layer.a_symbol(i)] = layer.activation(numbers[layer.z_symbol(i)])
-        for j in range(net.depth, 0, -1):
-            for i in range(1, net.layer(j).n_out + 1):
-                settle(notation.delta(i, j), self.delta(j, i))
-        return numbers, approximated
-
-    def _presented(self, internal: tuple[dict, set], formulas: dict | None = None) -> dict:
-        numbers, approximated = internal
-        digits = current().numeric_digits
-        formulas = formulas if formulas is not None else {s: s for s in numbers}
-        out = {}
-        for symbol, formula in formulas.items():
-            value = formula.xreplace(numbers)
-            exact = value.is_Rational and not (formula.free_symbols & approximated) and symbol not in approximated
-            out[symbol] = value if exact else Float(value.evalf(digits, maxn=EVALF_PRECISION), digits)
-        return out
-
-    def updated(self, values: dict, lr) -> dict:
-        """One step of gradient descent, θ ← θ − η ∂L/∂θ, for every weight and bias (the old values in the rules)."""
-        rate = as_number(lr, "the learning rate η")
-        return {theta: values[theta] - rate * gradient for theta, gradient in self.gradient_values(values).items()}
-
-    def verify(self):
-        """Check every δ, ∂L/∂w and ∂L/∂b against sympy.diff of the whole loss; a Verification like a derivation's.
-
-        Past ``backprop_checked_claims`` formulas a random sample is checked (every layer and kind
-        represented) and the report says how many of how many.
-        """
-        claims = self.claims()
-        chosen = checked_sample(claims, current().backprop_checked_claims)
-        results = []
-        for number, claim in enumerate(chosen, start=1):
-            step = Step(claim.lhs, claim.rhs, _claim_words(claim))
-            results.append(StepCheck(number, step, self.check(claim, seed=number)))
-        sampled = "" if len(chosen) == len(claims) else f" ({len(chosen)} of its {len(claims)} formulas, at random)"
-        return Verification(f"backpropagation through {self.network!r} with {self.loss}{sampled}", tuple(results))
-
-    def __repr__(self) -> str:
-        return f"Backprop({self.network!r}, loss={self.loss!r})"
+            continue
+        checks.append(check_equal(claimed, rules))
+    return _combined(checks) if checks else Check(False, "nothing to compare", "no layer of this network")
 
 
-def checked_sample(claims: list[Claim], limit: int, seed: int = 0) -> list[Claim]:
-    """All claims when there are at most ``limit``, else a random sample with every (layer, kind) in it."""
-    if len(claims) <= limit:
-        return claims
-    rng = random.Random(seed)
-    groups: dict = {}
-    for claim in claims:
-        groups.setdefault((claim.layer, claim.kind), []).append(claim)
-    chosen = {id(rng.choice(group)): None for group in groups.values()}
-    rest = [c for c in claims if id(c) not in chosen]
-    for claim in rng.sample(rest, max(0, limit - len(chosen))):
-        chosen[id(claim)] = None
-    return [c for c in claims if id(c) in chosen]
+def _batch_check(bp: BackpropRules) -> Check:
+    """The batch gradient (mean of the samples' a δ) against sympy.diff of the mean loss, at random numbers."""
+    rng = random.Random(7)
+    net = bp.network
+    params = net.params()
+    base = bp._random_values(rng)
+    samples = [bp._random_values(rng) for _ in range(2)]
+    weights = {s: base[s] for s in params}
+    checks = []
+    chosen = params if len(params) <= 12 else rng.sample(params, 12)
+    for theta in chosen:
+        claimed = sum(bp.gradient_values({**sample, **weights})[theta] for sample in samples) / 2
+        kept = {s: v for s, v in weights.items() if s != theta}
+        losses = []
+        for sample in samples:
+            values = {**{s: sample[s] for s in sample if s not in params}, **kept}
+            losses.append(bp.loss_at(values))
+        true = Derivative(Add(*losses) / 2, theta).doit().xreplace({theta: weights[theta]})
+        zero, exact = vanishes(claimed - true)
+        how = "evaluated exactly" if exact else f"evaluated to {current().numeric_digits} digits"
+        checks.append(Check(zero, f"against sympy.diff of the mean loss of two random samples, {how}"))
+    return _combined(checks)
 
 
-def as_number(value, what: str) -> Expr:
-    """A number as typed, exactly: 0.15 is 3/20 (via its decimal text), 1/3 stays 1/3; never a parsed formula."""
-    from fractions import Fraction
-
-    if isinstance(value, bool):
-        raise InvalidArgumentError(f"{what} must be a number, not {value!r}")
-    if isinstance(value, Expr) and value.is_Rational:
-        return value
-    if isinstance(value, (int, Fraction)):
-        return Rational(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise InvalidArgumentError(f"{what} must be a finite number, not {value}")
-        return Rational(repr(value))
-    if isinstance(value, str):
-        try:
-            return Rational(Fraction(value.strip()))
-        except (ValueError, ZeroDivisionError):
-            raise InvalidArgumentError(f"{what} must be a number such as 0.15, -2 or 1/3, not {value!r}") from None
-    raise InvalidArgumentError(f"{what} must be a number, not {type(value).__name__}")
+def _update_rule(derivation: Derivation, bp: BackpropRules) -> None:
+    theta = Symbol("theta")
+    derivation.step(theta, Add(theta, Mul(-1, ETA, Derivative(LOSS, theta), evaluate=False), evaluate=False),
+                    "gradient descent with learning rate $\\eta$, for every weight and bias $\\theta$ "
+                    "(for a batch, $L$ is the mean loss)", relation=UPDATE, order="none")
+    derivation.step(DescentRate("descent_rate"), _descent_rate(bp),
+                    "how $L$ changes along that step at $\\eta = 0$, with $\\lVert \\nabla L \\rVert^2$ the sum of "
+                    "every $(\\partial L / \\partial \\theta)^2$: never up, so a small enough $\\eta$ lowers the loss "
+                    "(checked at random numbers)", oracle=lambda: _descent_check(bp))
 
 
-def _claim_words(claim: Claim) -> str:
-    if claim.kind == "delta":
-        return f"the error of unit {claim.unit} of layer {claim.layer}"
-    if claim.kind == "weight":
-        return f"the gradient of weight ({claim.source}, {claim.unit}) of layer {claim.layer}"
-    return f"the gradient of bias {claim.unit} of layer {claim.layer}"
-
-
-class DerivativeColumn(MatrixSymbol):
-    """g^{[j]}′(z^{[j]}): the column of every unit's g′ in layer j, for the block form."""
+class DescentRate(Symbol):
+    """d/dη L(θ − η ∇L) at η = 0: how fast the loss changes along a gradient-descent step (display)."""
 
     def _latex(self, printer) -> str:
-        layer = str(self.args[0]).removeprefix("gprime_")
-        return f"g^{{[{layer}]\\prime}}(z^{{[{layer}]}})"
+        return r"\left.\frac{d}{d\eta} L(\theta - \eta \nabla L)\right|_{\eta = 0}"
 
     def _pretty(self, printer):
         from sympy.printing.pretty.stringpict import prettyForm
-        layer = str(self.args[0]).removeprefix("gprime_")
-        return prettyForm(f"g[{layer}]′(z[{layer}])")
+        return prettyForm("d/dη L(θ − η∇L) at η = 0")
+
+
+class GradientNormSquared(Symbol):
+    """‖∇L‖², the sum of the squares of every ∂L/∂θ (display of the descent rate)."""
+
+    def _latex(self, printer) -> str:
+        return r"\lVert \nabla L \rVert^{2}"
+
+    def _pretty(self, printer):
+        from sympy.printing.pretty.stringpict import prettyForm
+        return prettyForm("‖∇L‖²")
+
+
+def _descent_rate(bp: BackpropRules):
+    return -GradientNormSquared("gradient_norm_squared", positive=True)
+
+
+def _descent_check(bp: BackpropRules) -> Check:
+    """d/dη L(θ − η ∇L) at η = 0 equals −Σ (∂L/∂θ)², with sympy at random numbers."""
+    rng = random.Random(11)
+    values = bp._random_values(rng)
+    gradients = bp.gradient_values(values)
+    eta = Symbol("eta")
+    moved = {theta: values[theta] - eta * gradient for theta, gradient in gradients.items()}
+    rate = Derivative(bp.loss_at({**values, **moved}), eta).doit().xreplace({eta: 0})
+    zero, exact = vanishes(rate + Add(*[g ** 2 for g in gradients.values()]))
+    how = "evaluated exactly" if exact else f"evaluated to {current().numeric_digits} digits"
+    return Check(zero, f"with sympy.diff at random numbers, {how}")
+
+
+
+# --- the worked example: one gradient-descent step with the user's numbers -----------------------
+
+def parameter_values(bp: BackpropRules, weights, biases, x, y) -> dict:
+    """Every weight, bias, input and target symbol with its exact value, from per-layer lists.
+
+    ``weights[j-1]`` is W^{[j]}: n_{j−1} rows (inputs k) of n_j numbers (units i), so ``weights[0][k-1][i-1]``
+    is w_{ki}^{[1]}; ``biases[j-1]`` is one number shared by the layer's units (as textbook examples
+    write b1, b2) or one per unit; ``x`` one number per input, ``y`` one per output.
+    """
+    net = bp.network
+    values = {}
+    if not isinstance(weights, (list, tuple)) or len(weights) != net.depth:
+        raise InvalidArgumentError(f"weights must be a list of {net.depth} matrices W^[1]..W^[{net.depth}] "
+                                   f"(one per layer), not {_described(weights)}")
+    for layer, matrix in zip(net.layers, weights):
+        shape = f"{layer.n_in} rows (one per input k) of {layer.n_out} numbers (one per unit i)"
+        if not isinstance(matrix, (list, tuple)) or len(matrix) != layer.n_in or any(
+                not isinstance(row, (list, tuple)) or len(row) != layer.n_out for row in matrix):
+            raise InvalidArgumentError(f"W^[{layer.index}] must have {shape}, not {_described(matrix)}")
+        for k, row in enumerate(matrix, start=1):
+            for i, value in enumerate(row, start=1):
+                values[layer.weight(k, i)] = as_number(value, f"w_{k}{i}^[{layer.index}]")
+    if net.has_bias:
+        if not isinstance(biases, (list, tuple)) or len(biases) != net.depth:
+            raise InvalidArgumentError(f"biases must be a list of {net.depth} entries (one per layer: a number "
+                                       f"shared by its units, or one number per unit), not {_described(biases)}")
+        for layer, entry in zip(net.layers, biases):
+            per_unit = entry if isinstance(entry, (list, tuple)) else [entry] * layer.n_out
+            if len(per_unit) != layer.n_out:
+                raise InvalidArgumentError(f"the biases of layer {layer.index} must be one number or "
+                                           f"{layer.n_out} numbers, not {len(per_unit)}")
+            for i, value in enumerate(per_unit, start=1):
+                values[layer.bias_term(i)] = as_number(value, f"b_{i}^[{layer.index}]")
+    elif biases not in (None, [], ()):
+        raise InvalidArgumentError(f"{net!r} has no biases; give none")
+    x = list(x) if isinstance(x, (list, tuple)) else [x]
+    if len(x) != net.sizes[0]:
+        raise InvalidArgumentError(f"x must have {net.sizes[0]} numbers (one per input), not {len(x)}")
+    for symbol, value in zip(net.inputs(), x):
+        values[symbol] = as_number(value, f"input {symbol}")
+    y = list(y) if isinstance(y, (list, tuple)) else [y]
+    if len(y) != bp.n_outputs:
+        raise InvalidArgumentError(f"y must have {bp.n_outputs} numbers (one target per output), not {len(y)}")
+    for symbol, value in zip(bp.targets(), y):
+        values[symbol] = as_number(value, f"target {symbol}")
+        if bp.loss == "bce" and not 0 <= values[symbol] <= 1:
+            raise InvalidArgumentError(f"binary cross-entropy needs targets from 0 to 1, not {value}")
+    return values
+
+
+def _described(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _terminating(value: Rational, digits: int) -> bool:
+    """Is the rational a decimal of at most ``digits`` significant digits (0.15, 0.3775), so print it exactly?"""
+    if not value.is_Rational:
+        return False
+    q = value.q
+    for prime in (2, 5):
+        while q % prime == 0:
+            q //= prime
+    return q == 1 and len(str(abs(value.p) * 10**40 // value.q).strip("0")) <= digits
+
+
+class _Shown:
+    """How the example prints its numbers: exact decimals as they are, the rest to ``digits`` figures."""
+
+    def __init__(self, digits: int):
+        self.digits = digits
+        self.precision = current().numeric_digits
+
+    def __call__(self, value) -> Float:
+        if _terminating(value, self.digits):  # as many digits as it has, so that every printer shows just those
+            text = _decimal_text(value)
+            return Float(text, max(1, len(text.replace("-", "").replace(".", "").strip("0"))))
+        return Float(value.evalf(self.precision, maxn=EVALF_PRECISION), self.digits)
+
+    def exact(self, value) -> bool:
+        return _terminating(value, self.digits)
+
+    def check(self, exact_value, printed: Float) -> Check:
+        """The printed number against the exact value: equal, or within half a unit of its last digit."""
+        if _terminating(exact_value, self.digits):
+            return Check(Rational(_decimal_text(exact_value)) == exact_value, "evaluated exactly")
+        value = exact_value.evalf(self.precision, maxn=EVALF_PRECISION)
+        if value == 0:
+            return Check(printed == 0, "evaluated exactly")
+        exponent = floor(mpmath.log10(abs(mpmath.mpf(value))))
+        tolerance = Rational(5, 10 ** (self.digits - exponent)) if self.digits > exponent else 5 * 10 ** (exponent - self.digits)
+        holds = abs(value - printed) <= tolerance
+        return Check(bool(holds), f"evaluated to {self.precision} digits", "" if holds else f"the value is {value}")
+
+
+def _decimal_text(value: Rational) -> str:
+    with localcontext() as context:
+        context.prec = 80
+        return format((Decimal(value.p) / Decimal(value.q)).normalize(), "f")
+
+
+def worked_example(bp: BackpropRules, weights, biases, x, y, lr, digits: int = 9) -> Derivation:
+    """One sample, one step of gradient descent, every number shown and checked (see Backprop.worked_example)."""
+    net = bp.network
+    settings = current()
+    if not isinstance(digits, int) or isinstance(digits, bool) or not 2 <= digits <= 30:
+        raise InvalidArgumentError(f"digits must be a whole number from 2 to 30, not {digits!r}")
+    if net.n_params > settings.worked_example_parameters:
+        raise InvalidArgumentError(
+            f"a worked example prints every number of {net!r}: {net.n_params} parameters, more than "
+            f"{settings.worked_example_parameters} (symnn.settings(worked_example_parameters=...) changes it); "
+            "use symnn.compile and symnn.train for larger networks")
+    values = parameter_values(bp, weights, biases, x, y)
+    rate = as_number(lr, "the learning rate")
+    if rate <= 0:
+        raise InvalidArgumentError(f"the learning rate must be positive, not {lr}")
+    exact, approximated = bp._exact_numbers(values)
+    shown = _Shown(digits)
+    printed = {s: shown(v) for s, v in values.items()}
+    derivation = Derivation(
+        f"One step of backpropagation through {net!r}, with numbers",
+        intro=(f"Learning rate $\\eta = {latex(shown(rate))}$; loss: {LOSS_WORDS[bp.loss]}. "
+               "Biases given once per layer are that value for each of its units; each unit's bias then has its "
+               f"own gradient. Every number is computed exactly, or to {shown.precision} digits where the "
+               f"activation makes it irrational, and only then printed to {digits} significant figures; each "
+               "value is checked, and each error and gradient also against sympy.diff of the whole loss at "
+               "these numbers."),
+        conclusion=("The new weights and biases lower the loss of this sample for a small enough $\\eta$; "
+                    "symnn.train repeats this step, with the same formulas compiled to NumPy."),
+        given={symbol: printed[symbol] for symbol in values},
+        decimal_marks=False,
+    )
+
+    def value_line(symbol, exact_value, reason, claim=None):
+        number = shown(exact_value)
+        printed[symbol] = number
+        relation = "=" if shown.exact(exact_value) else "approx"
+
+        def oracle(exact_value=exact_value, number=number):
+            checks = [shown.check(exact_value, number)]
+            if claim is not None:
+                zero, decided, difference = bp.compare_at(claim, values, (exact, approximated))
+                how = "exactly" if decided else f"to {shown.precision} digits"
+                checks.append(Check(zero, "as sympy.diff gives" if zero else "NOT as sympy.diff gives",
+                                    "" if zero else f"differs by {difference} ({how})"))
+            return _joined(checks)
+        derivation.step(symbol, number, reason, relation=relation if relation == "approx" else "=",
+                        same_line=True, oracle=oracle)
+
+    def numbers_in(expr):
+        with evaluate(False):
+            return expr.xreplace(printed)
+
+    def numbers_line(symbol, formula):
+        """The formula with the numbers put in: on the same line, or on the next when that would be wide."""
+        numbers = numbers_in(formula)
+        wide = latex_width(latex(formula)) + latex_width(latex(numbers)) > NUMBERS_LINE_WIDTH
+        derivation.step(symbol, numbers, "", same_line=not wide, mul_symbol="dot", order="none",
+                        oracle=lambda: Check(True, "definition"))
+
+    for layer in net.layers:
+        for i in range(1, layer.n_out + 1):
+            z_symbol, a_symbol = layer.z_symbol(i), layer.a_symbol(i)
+            derivation.define(z_symbol, display_z(layer, i), f"unit {i} of layer {layer.index}", order="none")
+            numbers_line(z_symbol, display_z(layer, i))
+            value_line(z_symbol, exact[z_symbol], "")
+            if layer.activation.expr != notation.activation_variable():
+                derivation.define(a_symbol, layer.activation(z_symbol), "")
+                derivation.step(a_symbol, layer.activation(printed[z_symbol], evaluate=False), "", same_line=True,
+                                oracle=lambda: Check(True, "definition"))
+                value_line(a_symbol, exact[a_symbol], "")
+            else:
+                printed[a_symbol] = printed[z_symbol]
+    outputs = [net.layers[-1].a_symbol(i) for i in range(1, bp.n_outputs + 1)]
+    derivation.define(LOSS, display_loss(bp), "the loss of this sample", order="none")
+    numbers_line(LOSS, display_loss(bp))
+    loss_value = bp.loss_expr().xreplace({**exact, **{y_: values[y_] for y_ in bp.targets()}})
+    value_line(LOSS, loss_value, "")
+    del outputs
+    claims = {(c.kind, c.layer, c.unit, c.source): c for c in bp.claims()}
+    for j in range(net.depth, 0, -1):
+        layer = net.layer(j)
+        for i in range(1, layer.n_out + 1):
+            claim = claims[("delta", j, i, 0)]
+            delta_symbol = notation.delta(i, j)
+            rule = _display_rule(bp, j, i)
+            derivation.define(delta_symbol, rule, f"the error of unit {i} in layer {j}", order="none")
+            numbers_line(delta_symbol, rule)
+            value_line(delta_symbol, exact[delta_symbol], "", claim)
+    gradients = {}
+    for j in range(net.depth, 0, -1):
+        layer = net.layer(j)
+        for i in range(1, layer.n_out + 1):
+            entries = [(layer.weight(k, i), claims[("weight", j, i, k)]) for k in range(1, layer.n_in + 1)]
+            if layer.has_bias:
+                entries.append((layer.bias_term(i), claims[("bias", j, i, 0)]))
+            for theta, claim in entries:
+                gradient = Derivative(LOSS, theta)
+                delta_symbol = notation.delta(i, j)
+                rule = delta_symbol if claim.kind == "bias" else Mul(claim.rhs / delta_symbol, delta_symbol,
+                                                                     evaluate=False)
+                first = not gradients
+                derivation.define(gradient, rule, "the gradients: what each weight multiplies times the error of the "
+                                  "unit it feeds (a bias multiplies 1)" if first else "", order="none")
+                if claim.kind != "bias":  # δ alone needs no numbers line: its value follows
+                    numbers_line(gradient, rule)
+                value = claim.rhs.xreplace(exact)
+                gradients[theta] = value
+                value_line(gradient, value, "", claim)
+    for theta, gradient in gradients.items():
+        new = values[theta] - rate * gradient
+        shown_step = Add(printed[theta], Mul(-1, shown(rate), shown(gradient), evaluate=False), evaluate=False)
+        reason = ("gradient descent, $\\theta \\leftarrow \\theta - \\eta \\, \\partial L / \\partial \\theta$, "
+                  "with the old values on the right" if theta == next(iter(gradients)) else "")
+        derivation.step(theta, shown_step, reason, relation=UPDATE, mul_symbol="dot", order="none")
+        number = shown(new)
+        derivation.step(theta, number, "", relation="approx" if not shown.exact(new) else "=", same_line=True,
+                        oracle=lambda new=new, number=number: shown.check(new, number))
+    return derivation
+
+
+NUMBERS_LINE_WIDTH = 260.0  # points: a formula and its numbers wider than this put the numbers on their own line
+
+
+def _joined(checks: list[Check]) -> Check:
+    failing = [c for c in checks if not c.holds]
+    if failing:
+        return failing[0]
+    return Check(True, ", ".join(c.method for c in checks))
+
+
+class Backprop(BackpropRules):
+    """Backpropagation through a network under a loss: the formulas (δ, ∂L/∂w, ∂L/∂b in three forms and
+    the block form, each checked against sympy.diff), the rules as a derivation, and a worked example.
+
+    >>> bp = Backprop(Network([2, 2, 1], activation="sigmoid"), loss="bce")
+    >>> bp.delta(2, 1), bp.dw(2, 1, 1)
+    (a1[2] - y, a1[1]*δ1[2])
+    """
+
+    def derivation(self) -> Derivation:
+        """The rules layer by layer, the block form and the update rule, each line checked."""
+        return rules(self)
+
+    def worked_example(self, weights, biases=None, x=None, y=None, lr=Rational(1, 2), digits: int = 9) -> Derivation:
+        """One gradient-descent step with these numbers: every z, a, the loss, each δ, each gradient and each
+        updated weight, computed exactly or to 60 digits and printed to ``digits`` significant figures."""
+        return worked_example(self, weights, biases, x, y, lr, digits)
 
 
 def backprop(network: Network, loss: str = "bce") -> Backprop:
-    """The backpropagation formulas of ``network`` under ``loss`` ("bce", "squared_error"; "mse" = squared_error)."""
+    """The backpropagation formulas of ``network`` under ``loss`` ("bce", or "squared_error" — "mse" is
+    the same: ½(a − y)² per output, summed over the outputs, averaged over the samples of a batch)."""
     return Backprop(network, loss)
 
+
+__all__ = ["Backprop", "as_number", "backprop"]

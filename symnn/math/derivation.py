@@ -161,6 +161,8 @@ class Derivation(Shows):
     given: dict = field(default_factory=dict)
     seed: int = 0
     diagram: Any = None  # a small Network drawn (TikZ) at the top of the document
+    # False for pages of numbers whose intro says how every value was checked: no words beside each value
+    decimal_marks: bool = True
 
     def step(self, lhs, rhs, reason: str, **options) -> "Derivation":
         """Append a step and return self, so steps read top to bottom."""
@@ -178,13 +180,15 @@ class Derivation(Shows):
             if step.oracle is not None:
                 results.append(StepCheck(number, step, step.oracle()))
                 continue
-            lhs, rhs = substitute(step.lhs, definitions), substitute(step.rhs, definitions)
             if step.relation == UPDATE:  # a new value for the symbol: nothing to check, nothing to substitute
-                check = Check(True, "definition")
-            elif step.relation == DEFINES:
-                check = Check(True, "definition")
-                definitions[step.lhs] = rhs
-            elif step.relation == IFF:
+                results.append(StepCheck(number, step, Check(True, "definition")))
+                continue
+            if step.relation == DEFINES:
+                definitions[step.lhs] = substitute(step.rhs, definitions)
+                results.append(StepCheck(number, step, Check(True, "definition")))
+                continue
+            lhs, rhs = substitute(step.lhs, definitions), substitute(step.rhs, definitions)
+            if step.relation == IFF:
                 check = check_equivalent(lhs, rhs, step.variable)
             elif step.relation == APPROX:
                 check = check_approximately(lhs, rhs, step.tolerance or _half_last_digit(step.rhs))
@@ -201,7 +205,14 @@ class Derivation(Shows):
     def document(self) -> str:
         """A standalone LaTeX article: the steps, and how symnn checked each one."""
         report = self.verify()
-        return derivation_document(self, report.report(), report.marks(), report.ok)
+        return derivation_document(self, report.report(), self.marks_for(report), report.ok)
+
+    def marks_for(self, report: "Verification") -> list[str]:
+        """What stands beside each step: the report's marks, without the words of checked values on a page of numbers."""
+        marks = report.marks()
+        if self.decimal_marks:
+            return marks
+        return ["" if s.holds and s.check.kind == "decimal" else mark for s, mark in zip(report.steps, marks)]
 
     def text(self) -> str:
         """Unicode math for a terminal."""

@@ -101,7 +101,7 @@ def derivation_latex(derivation, environment: str = "align*", width: float = TEX
     for row in rows:
         left = latex_width(row.lhs)
         # a wide left side, or a line that leaves no room for its reason even when broken
-        alone = left > WIDE_LEFT or not row.fits(width - REASON_WIDTH - COLUMN_GAP - left - RELATION_WIDTH)
+        alone = left > WIDE_LEFT or not row.fits(width - _reason_room(row.reason) - left - RELATION_WIDTH)
         # a line continuing the chain above (no left side) stays in its environment, so its "=" aligns
         continuing = bool(groups) and not row.lhs
         if not continuing and (alone or not groups or any(r.alone for r in groups[-1])):
@@ -111,6 +111,11 @@ def derivation_latex(derivation, environment: str = "align*", width: float = TEX
 
 
 WIDE_LEFT = 80.0  # points
+
+
+def _reason_room(reason: str) -> float:
+    """What a reason takes of a line in the right-hand column: nothing when there is none."""
+    return min(REASON_WIDTH, text_width(reason)) + COLUMN_GAP if reason else 0.0
 
 
 def _join_lines(rows: list, steps: list) -> list:
@@ -142,8 +147,7 @@ def with_mark(reason: str, mark: str) -> str:
 def _environment(rows: list, environment: str, width: float) -> str:
     left = max((latex_width(row.lhs) for row in rows), default=0.0)
     natural = max((text_width(row.reason) for row in rows), default=0.0)
-    reason_column = min(REASON_WIDTH, natural)
-    room = width - reason_column - COLUMN_GAP - left - RELATION_WIDTH
+    room = width - max((_reason_room(row.reason) for row in rows), default=0.0) - left - RELATION_WIDTH
     full = width - left - RELATION_WIDTH
     # a line standing alone that would need breaking beside its reason, but fits whole under it
     whole_below = len(rows) == 1 and latex_width(rows[0].rhs) > room and latex_width(rows[0].rhs) <= full
@@ -166,6 +170,8 @@ RELATION_WIDTH = 14.0  # "= " after the alignment point
 
 
 def _margin_reason(reason: str, natural: float) -> str:
+    if not reason:
+        return ""
     text = escape_text(reason)
     if text_width(reason) <= REASON_WIDTH:
         return f" && \\text{{{text}}}"

@@ -190,7 +190,7 @@ def steps_html(derivation, report=None) -> str:
     """
     rows, previous = [], None
     checks = list(report.steps) if report is not None else [None] * len(derivation.steps)
-    marks = report.marks() if report is not None else [""] * len(derivation.steps)
+    marks = derivation.marks_for(report) if report is not None else [""] * len(derivation.steps)
     for step, check, mark_text in zip(derivation.steps, checks, marks):
         printer = _printer(step)
         relation = f"<mo>{_RELATION[step.relation]}</mo>"

@@ -16,7 +16,9 @@ _TEXT_RELATION = {EQUALS: " = ", DEFINES: " = ", IFF: " ⇔ ", APPROX: " ≈ ", 
 _TEX_TO_UNICODE = {"sigma": "σ", "beta": "β", "theta": "θ", "cdots": "⋯", "cdot": "⋅", "geq": "≥", "leq": "≤",
                    "ldots": "…", "sum": "Σ", "infty": "∞", "to": "→", "quad": " ", ",": " ", "left": "", "right": "",
                    "tanh": "tanh", "max": "max", "log": "log", "ln": "ln", "mathbb": "", "text": "",
-                   "mathrm": "", "operatorname": ""}
+                   "mathrm": "", "operatorname": "", "eta": "η", "ell": "ℓ", "delta": "δ", "Delta": "Δ",
+                   "partial": "∂", "nabla": "∇", "odot": "⊙", "times": "×", "prime": "′", "leftarrow": "←",
+                   "lVert": "‖", "rVert": "‖", "alpha": "α", "lambda": "λ", "checkmark": "✓"}
 _TEX_FONT = {"mathbf": {"1": "𝟙"}, "mathbb": {"R": "ℝ"}}
 
 # Inside a formula a space is this placeholder while prose is wrapped, so that the formula stays whole.
@@ -90,7 +92,9 @@ def _tex_atom(tex: str, position: int) -> tuple[str, int]:
     if end == position + 1:  # \, \{ …: one symbol
         end += 1
     name = tex[position + 1:end]
-    if name == "frac":
+    if name in ("tfrac", "dfrac") and tex[end:end + 2].isdigit():  # \tfrac12 is ½, as TeX reads it
+        return f"{tex[end]}/{tex[end + 1]}", end + 2
+    if name in ("frac", "tfrac", "dfrac"):
         numerator, end = _tex_atom(tex, _skip_spaces(tex, end))
         denominator, end = _tex_atom(tex, _skip_spaces(tex, end))
         return f"{_grouped(numerator)}/{_grouped(denominator)}", end
