@@ -24,6 +24,8 @@ _EXPORTS = {
     "Derivation": "symnn.math.derivation",
     "Step": "symnn.math.derivation",
     "Merged": "symnn.math.merge",
+    "Backprop": "symnn.math.backprop",
+    "backprop": "symnn.math.backprop",
     "merge_affine": "symnn.math.merge",
     "CompiledNetwork": "symnn.numeric.compile",
     "compile": "symnn.numeric.compile",

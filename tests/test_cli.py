@@ -91,7 +91,7 @@ def test_unknown_subcommand_names_it_and_the_choices(cli):
     assert result.returncode == 2 and result.stdout == ""
     last = result.stderr_lines()[-1]
     assert "invalid choice: 'frobnicate'" in last
-    assert "'tour', 'neuron', 'network', 'collapse', 'activations', 'derive', 'digits'" in last
+    assert "'tour', 'neuron', 'network', 'collapse', 'backprop', 'activations', 'derive', 'digits'" in last
 
 
 # --- neuron and network ---------------------------------------------------------------------------

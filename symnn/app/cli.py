@@ -47,6 +47,10 @@ EXAMPLES = {
     "neuron": "example: symnn neuron --inputs 3 --activation sigmoid --format latex",
     "network": "example: symnn network 3,4,1 --activation linear",
     "digits": "example: symnn digits --data handwritten --hidden 8",
+    "backprop": "examples: symnn backprop 2,2,1 --activation sigmoid --loss bce\n"
+                "          symnn backprop 2,2,2 --activation sigmoid --loss squared_error \\\n"
+                "            --weights '[[[0.15, 0.25], [0.2, 0.3]], [[0.4, 0.5], [0.45, 0.55]]]' \\\n"
+                "            --biases '[0.35, 0.6]' --inputs '[0.05, 0.1]' --targets '[0.01, 0.99]' --lr 0.5",
     "derive": "examples: symnn derive linear-collapse-3-4-1\n          symnn derive --all --out derivations --pdf\n"
               "          symnn derive --all --format html --out pages",
 }
@@ -171,6 +175,28 @@ def build_parser() -> argparse.ArgumentParser:
                           help="text (default), latex, markdown, json, or html: a standalone page with MathML "
                                "(the proof, or the counterexample for a network that does not collapse)")
     collapse.set_defaults(run="cmd_collapse")
+
+    backprop = sub.add_parser("backprop", help="backpropagation's rules for a network, or one step with your numbers",
+                              epilog=EXAMPLES["backprop"], formatter_class=argparse.RawDescriptionHelpFormatter)
+    backprop.add_argument("sizes", help="layer sizes n_0,n_1,…,n_L, e.g. 2,2,1")
+    backprop.add_argument("--activation", default="sigmoid",
+                          help=f"one activation for all layers or one per layer: {valid} (default sigmoid)")
+    backprop.add_argument("--loss", default="bce", choices=["bce", "squared_error", "mse"],
+                          help="bce: binary cross-entropy (default); squared_error (also mse): ½(a − y)² per "
+                               "output, summed over the outputs (averaged over a batch's samples)")
+    backprop.add_argument("--no-bias", action="store_true", help="build the network without biases")
+    backprop.add_argument("--weights", metavar="JSON", help="W^[1], …, W^[L] as JSON, each one row per input k of "
+                          "one number per unit i (or @FILE); with --inputs, --targets (and --biases): a worked example")
+    backprop.add_argument("--biases", metavar="JSON", help="one entry per layer: a number shared by its units, "
+                          "or a list of one per unit")
+    backprop.add_argument("--inputs", metavar="JSON", help="the sample's x, one number per input")
+    backprop.add_argument("--targets", metavar="JSON", help="the sample's y, one number per output")
+    backprop.add_argument("--lr", default="0.5", help="learning rate η of the worked step (default 0.5)")
+    backprop.add_argument("--digits", type=_number("a whole number from 2 to 30", 2, 30), default=9,
+                          help="significant figures printed (default 9; computed to 60 digits)")
+    backprop.add_argument("--format", choices=["text", "latex", "markdown", "json", "html"], default="text",
+                          help="text (default), latex (a standalone document), markdown, json, or html (a page)")
+    backprop.set_defaults(run="cmd_backprop")
 
     acts = sub.add_parser("activations", help="table of g, g′, range and whether affine", epilog=EXAMPLES["activations"])
     acts.add_argument("--plot", metavar="FILE", help="also draw g and g′ of each into a PNG (needs matplotlib)")

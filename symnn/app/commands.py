@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sympy import FiniteSet, Interval, S, oo
 
-from symnn.app import catalog, documents
+from symnn.app import backprop_command, catalog, documents
 from symnn.app.classify import classify_digits
 from symnn.app.cli import MAX_DIGITS, read_count
 from symnn.app.plots import activations_figure
@@ -420,6 +420,12 @@ def cmd_network(args) -> int:
         print(f"\nlayer {layer.index}: {layer!r}")
         print(pretty(layer))
     return EXIT_OK
+
+
+def cmd_backprop(args) -> int:
+    sizes = parse_sizes(args.sizes)
+    _refuse_deep(sizes, f"backpropagation through a network of {len(sizes) - 1} layers")
+    return backprop_command.cmd_backprop(args, sizes, parse_activation_list(args.activation))
 
 
 def cmd_derive(args) -> int:

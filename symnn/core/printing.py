@@ -116,6 +116,14 @@ class SymnnLatexPrinter(LatexPrinter):
         return text
 
 
+def _joined_forms(parts: list, separator: str) -> prettyForm:
+    """Pretty forms side by side with ``separator`` between them."""
+    form = parts[0]
+    for part in parts[1:]:
+        form = prettyForm(*form.right(separator, part))
+    return form
+
+
 def _function_parentheses(text: str) -> str:
     """SymPy's \\tanh{\\left(z \\right)}, which TeX sets as "tanh (z)", as the lecture's \\tanh(z);
     parentheses grow only round a tall argument (with no space after the name)."""
@@ -226,6 +234,21 @@ class SymnnPrettyPrinter(PrettyPrinter):
 
     def _as_ordered_terms(self, expr, order=None):
         return lecture_term_order(super()._as_ordered_terms(expr, order=order))
+
+    def _print_HadamardProduct(self, expr):
+        # ⊙, as backpropagation's block form writes the entrywise product (SymPy: ∘)
+        parts = [self._print(arg) for arg in expr.args]
+        parts = [prettyForm(*part.parens()) if arg.is_MatAdd or arg.is_MatMul else part
+                 for arg, part in zip(expr.args, parts)]
+        return _joined_forms(parts, " ⊙ ")
+
+    def _print_Derivative(self, expr):
+        # ∂L/∂w₁₁⁽¹⁾ on one line, as backpropagation is written (SymPy: a 2-line d/dw (L))
+        if isinstance(expr.expr, Symbol) and len(expr.variables) == 1:
+            wrt = self._print(expr.variables[0])
+            if wrt.height() == 1:
+                return prettyForm(f"∂{self._print(expr.expr)}/∂{wrt}")
+        return super()._print_Derivative(expr)
 
     def _print_Sum(self, expr):
         """Σₖ₌₁³ wₖ₁⁽¹⁾⋅xₖ on one line; a sum as summand in parentheses, a Σ in a product too (binding ADD)."""

@@ -88,7 +88,8 @@ def _layer_rules(derivation: Derivation, bp: BackpropRules, j: int, claims: list
     for claim in deltas[:SHOWN_UNITS]:
         i = claim.unit
         derivation.define(claim.lhs, Derivative(LOSS, layer.z_symbol(i)), _delta_reason(bp, j, i))
-        derivation.step(claim.lhs, _display_rule(bp, j, i), _delta_check_reason(bp, j), same_line=True,
+        why = _delta_check_reason(bp, j) if claim is deltas[0] else "likewise"
+        derivation.step(claim.lhs, _display_rule(bp, j, i), why, same_line=True,
                         order="none" if j < net.depth else None, oracle=lambda c=claim: bp.check(c, seed=_seed(c)))
     if len(deltas) > SHOWN_UNITS:
         rest = deltas[SHOWN_UNITS:]
@@ -127,12 +128,12 @@ def _delta_reason(bp: BackpropRules, j: int, i: int) -> str:
 def _delta_check_reason(bp: BackpropRules, j: int) -> str:
     net = bp.network
     if j < net.depth:
-        return (f"chain rule: $z_i^{{[{j}]}}$ reaches the loss only through layer {j + 1}, "
-                f"$\\partial z_m^{{[{j + 1}]}} / \\partial z_i^{{[{j}]}} = w_{{im}}^{{[{j + 1}]}} g^{{[{j}]\\prime}}(z_i^{{[{j}]}})$")
+        return (f"chain rule: $z_i^{{[{j}]}}$ reaches the loss only through layer {j + 1}, and "
+                f"$\\partial z_m^{{[{j + 1}]}}/\\partial z_i^{{[{j}]}} = w_{{im}}^{{[{j + 1}]}} g'(z_i^{{[{j}]}})$")
     output = net.layers[-1].activation
     if bp._output_delta_is_a_minus_y() and bp.loss == "bce":
-        return "$\\partial \\ell / \\partial a \\cdot g'(z)$: $\\sigma' = a(1 - a)$ cancels the cross-entropy's denominator"
-    return f"$\\partial \\ell / \\partial a \\cdot g'(z)$ for {output.name}"
+        return "$\\partial\\ell/\\partial a \\cdot g'(z)$: $\\sigma' = a(1 - a)$ cancels the cross-entropy's denominator"
+    return f"$\\partial\\ell/\\partial a \\cdot g'(z)$ for {output.name}"
 
 
 def _display_rule(bp: BackpropRules, j: int, i: int):
@@ -273,8 +274,8 @@ def _update_rule(derivation: Derivation, bp: BackpropRules) -> None:
                     "gradient descent with learning rate $\\eta$, for every weight and bias $\\theta$ "
                     "(for a batch, $L$ is the mean loss)", relation=UPDATE, order="none")
     derivation.step(DescentRate("descent_rate"), _descent_rate(bp),
-                    "how $L$ changes along that step at $\\eta = 0$, with $\\lVert \\nabla L \\rVert^2$ the sum of "
-                    "every $(\\partial L / \\partial \\theta)^2$: never up, so a small enough $\\eta$ lowers the loss "
+                    "how $L$ changes along that step at $\\eta = 0$, with $\\lVert\\nabla L\\rVert^2$ the sum of "
+                    "every $(\\partial L/\\partial\\theta)^2$: never up, so a small enough $\\eta$ lowers the loss "
                     "(checked at random numbers)", oracle=lambda: _descent_check(bp))
 
 

@@ -32,6 +32,8 @@ from sympy import (
     factor,
 )
 
+from sympy.printing.pretty.stringpict import prettyForm
+
 from symnn.config import current
 from symnn.core import guards, notation
 from symnn.core.activations import G, LOSSES, Y, Activation, z
@@ -206,7 +208,7 @@ class BackpropRules:
         y = notation.matrix("y", notation.size("L"), 1)
         lines = []
         if self._output_delta_is_a_minus_y():
-            lines.append((delta_L, MatAdd(a_L, -y), "at the output, as elementwise"))
+            lines.append((delta_L, MatAdd(a_L, -y), "at the output, every unit at once"))
         delta_j = notation.matrix("delta", notation.size("j"), 1, "j")
         above = notation.matrix("delta", notation.size("j+1"), 1, "j+1")
         weights = notation.matrix("W", notation.size("j"), notation.size("j+1"), "j+1")
@@ -495,6 +497,5 @@ class DerivativeColumn(MatrixSymbol):
         return f"g^{{[{layer}]\\prime}}(z^{{[{layer}]}})"
 
     def _pretty(self, printer):
-        from sympy.printing.pretty.stringpict import prettyForm
         layer = str(self.args[0]).removeprefix("gprime_")
-        return prettyForm(f"g[{layer}]′(z[{layer}])")
+        return prettyForm("g⁽ʲ⁾′(z⁽ʲ⁾)" if layer == "j" else f"g[{layer}]′(z[{layer}])")
