@@ -22,6 +22,9 @@ LECTURE_ORDER = [
     "neuron", "logistic-regression", "sigmoid-example", "layer-matrix", "linear-collapse-3-4-1",
     "collapse-block-form", "tanh-sigmoid", "sigmoid-derivative", "decision-rule", "perceptron",
     "sigmoid-non-collapse",
+    # backpropagation, after the lecture's slides: the chain rule, a network, the block form, ReLU, linear nets
+    "chain-rule-neuron", "backprop-3-4-1", "backprop-block-form", "relu-gradient", "linear-network-gradient",
+    "backprop-worked-example",
 ]
 
 

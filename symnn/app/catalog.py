@@ -26,6 +26,7 @@ from sympy import (
     tanh,
 )
 
+from symnn.app import catalog_backprop
 from symnn.core import notation
 from symnn.core.activations import Activation, function_class, get, z
 from symnn.core.layer import Neuron
@@ -352,6 +353,7 @@ CATALOG: dict[str, Callable[[], Derivation]] = {
     "decision-rule": decision_rule,
     "perceptron": perceptron,
     "sigmoid-non-collapse": sigmoid_non_collapse,
+    **catalog_backprop.CATALOG,
 }
 
 

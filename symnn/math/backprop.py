@@ -81,6 +81,25 @@ def display_loss(bp: BackpropRules):
     return Add(*terms, evaluate=False)
 
 
+def block_rules(bp: BackpropRules) -> Derivation:
+    """The block form alone (any depth), the batch mean and the update rule, checked on ``bp``'s network."""
+    net = bp.network
+    derivation = Derivation(
+        "Backpropagation in block form, for any depth",
+        intro=(f"Every layer at once: $\\delta^{{[j]}}$ is the column of the errors of layer $j$, "
+               f"$g^{{[j]\\prime}}(z^{{[j]}})$ the column of its units' slopes. The lines hold for every depth "
+               f"and size; symnn checks each entry by entry for {net!r}, whose layers have different activations, "
+               f"against the elementwise rules (themselves checked against sympy.diff of the whole loss), with "
+               f"{LOSS_WORDS[bp.loss]}."),
+        conclusion=("Going down, each layer's errors are the layer above's, sent back through its weights and "
+                    "scaled by the slopes; each weight's gradient is an outer product. This is the loop "
+                    "symnn.train runs in NumPy, one matrix product per layer."),
+    )
+    _block_rules(derivation, bp)
+    _update_rule(derivation, bp)
+    return derivation
+
+
 def _layer_rules(derivation: Derivation, bp: BackpropRules, j: int, claims: list[Claim]) -> None:
     net = bp.network
     layer = net.layer(j)

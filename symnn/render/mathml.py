@@ -9,7 +9,7 @@ break is decided in symnn.render.mathml_breaks.
 
 from __future__ import annotations
 
-from sympy import (Add, Basic, Derivative, Integer, MatAdd, MatrixBase, Mul, Number, Piecewise, S, Subs, Sum,
+from sympy import (Add, Basic, Derivative, Integer, MatAdd, MatrixBase, Mul, Number, Piecewise, S, Subs, Sum, Symbol,
                    UnevaluatedExpr, exp, preorder_traversal)
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
@@ -29,7 +29,8 @@ PRIME_DROP = "-0.45em"
 _RELATION = {"Equality": "=", "Unequality": "\u2260", "GreaterThan": "\u2265", "LessThan": "\u2264",
              "StrictGreaterThan": "&gt;", "StrictLessThan": "&lt;"}
 _ROLE_LETTER = {"w": ("w", False), "wp": ("w", True), "b": ("b", False), "bp": ("b", True),
-                "x": ("x", False), "a": ("a", False), "z": ("z", False)}
+                "x": ("x", False), "a": ("a", False), "z": ("z", False), "delta": ("\u03b4", False),
+                "y": ("y", False)}
 
 
 class SymnnMathMLPrinter(MathMLPresentationPrinter):
@@ -132,6 +133,16 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
         base = self.element("mi", text=letter.rstrip("'"))
         return self.element("msup", base, self._prime()) if letter.endswith("'") else base
 
+    def _print_HadamardProduct(self, expr):
+        # ⊙, the entrywise product of backpropagation's block form
+        parts = []
+        for number, arg in enumerate(expr.args):
+            if number:
+                parts.append(self.mo("\u2299"))
+            node = self._print(arg)
+            parts.append(self._parens(node) if arg.is_MatMul or arg.is_MatAdd else node)
+        return self.row(*parts)
+
     def _print_NotationMatrix(self, matrix: NotationMatrix):
         # W^{[j]}, and a unit's weight vector w_1^{[1]}
         sub = self._index(matrix.unit) if matrix.unit else None
@@ -187,6 +198,11 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
     _print_Min = _print_Max
 
     def _print_Derivative(self, expr):
+        # ∂L/∂w as one fraction, as backpropagation is written (the LaTeX printer does the same)
+        if isinstance(expr.expr, Symbol) and len(expr.variables) == 1:
+            above = self.row(self.element("mi", text="\u2202"), self._print(expr.expr))
+            below = self.row(self.element("mi", text="\u2202"), self._print(expr.variables[0]))
+            return self.element("mfrac", above, below)
         # d/dz σ(z), with TeX's italic d (SymPy's MathML writes the double-struck ⅆ)
         letter = "\u2202" if len(expr.variables) > 1 or len(expr.expr.free_symbols) > 1 else "d"
         below, order = [], 0
