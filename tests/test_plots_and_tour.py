@@ -208,7 +208,7 @@ def test_training_curve_names_its_loss_and_has_a_legend():
 
     squared = plots.draw_training([EpochRecord(1, 0.5, None), EpochRecord(2, 0.25, None)])
     assert "squared error" in squared.axes[0].get_ylabel()
-    with pytest.raises(symnn.InvalidArgumentError, match="unknown loss 'hinge'; choose one of bce, mse"):
+    with pytest.raises(symnn.InvalidArgumentError, match="unknown loss 'hinge'; choose one of bce, mse, squared_error"):
         plots.draw_training(report.result.history, loss="hinge")
 
 

@@ -124,7 +124,7 @@ def test_train_reduces_loss_and_is_reproducible():
     (dict(epochs=-1), "epochs must be an integer from 0 to 1,000,000, not -1"),
     (dict(batch_size=0), "batch_size must be an integer ≥ 1, not 0"),
     (dict(lr=0), "lr must be a positive number, not 0"),
-    (dict(loss="hinge"), "unknown loss 'hinge'; choose one of bce, mse"),
+    (dict(loss="hinge"), "unknown loss 'hinge'; choose one of bce, squared_error, mse"),
 ])
 def test_train_bad_arguments_name_the_value_and_what_is_allowed(kwargs, fragment):
     with pytest.raises(symnn.InvalidArgumentError) as info:

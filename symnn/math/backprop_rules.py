@@ -78,11 +78,15 @@ def derivative_in_a(activation: Activation) -> Expr | None:
     return None if known is None else known.xreplace({G: A})
 
 
-def output_delta(loss: str, output: Activation) -> Expr:
-    """δ = ∂ℓ/∂z at the output, in a, z and y: ∂ℓ/∂a · g′(z), simplified (a − y for σ with cross-entropy)."""
+def output_delta(loss: str, output: Activation, stable: bool = False) -> Expr:
+    """δ = ∂ℓ/∂z at the output, in a, z and y: ∂ℓ/∂a · g′(z), simplified (a − y for σ with cross-entropy).
+
+    ``stable`` takes g′ in the activation's stable form where it is not written in a (the same
+    function, checked when the record was made), as NumPy needs it."""
     check_loss(loss, output)
     in_a = derivative_in_a(output)
-    delta = diff(LOSSES[loss](A, Y), A) * (in_a if in_a is not None else output.derivative)
+    slope = in_a if in_a is not None else (output.numeric_derivative if stable else output.derivative)
+    delta = diff(LOSSES[loss](A, Y), A) * slope
     if in_a is not None:
         delta = factor(delta)  # a(1 − a) cancels the 1/(a(1 − a)) of cross-entropy: no 0/0 at saturation
     if output.expr == z:

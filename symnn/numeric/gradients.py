@@ -1,12 +1,10 @@
-"""Backpropagation formulas derived by SymPy, then compiled structurally (matrix products + lambdified pieces).
+"""Backpropagation compiled: symnn.math.backprop_rules' formulas as matrix products and lambdified pieces.
 
-At the output δ^{[L]} = ∂L/∂z^{[L]} = ∂L/∂a · g′(z), with ∂L/∂a differentiated by
-SymPy and g′ the same factor the hidden layers use, taken from the activation's
-record (σ′ = a(1 − a), softplus′ = σ in its stable form), so the output cannot
-overflow where a hidden layer would not; where g′ is written in a the product is
-cancelled (binary cross-entropy after a sigmoid gives a − y). For the layers below,
-δ^{[j]} = (δ^{[j+1]} W^{[j+1]T}) ⊙ g^{[j]}′(z^{[j]}), and
-∂L/∂W^{[j]} = A^{[j−1]T} δ^{[j]} / N, ∂L/∂b^{[j]} = mean of δ^{[j]}.
+The output's δ^{[L]} = ∂ℓ/∂a · g′(z) is ``output_delta`` itself (a − y for a sigmoid with
+cross-entropy), and each hidden layer's g′ the same factor the rules print (σ′ = a(1 − a)),
+else the activation's stable g′. Below the output, the block form of the rules, one row per
+sample: Δ^{[j]} = (Δ^{[j+1]} W^{[j+1]T}) ⊙ g^{[j]}′(Z^{[j]}), ∂L/∂W^{[j]} = A^{[j−1]T} Δ^{[j]} / N
+and ∂L/∂b^{[j]} = the mean of the rows of Δ^{[j]}. tests/test_backprop.py compares the two.
 """
 
 from __future__ import annotations
@@ -14,53 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sympy import Expr, Interval, diff, factor, simplify
+from sympy import Expr, diff, simplify
 
-from symnn.core import notation
-from symnn.core.activations import G, LOSSES, Y, Activation, z
+from symnn.core.activations import LOSSES, Y, Activation, z
 from symnn.core.network import Network
 from symnn.errors import InvalidArgumentError
+from symnn.math.backprop_rules import A, check_loss, derivative_in_a, output_delta
 from symnn.numeric.compile import CompiledNetwork, numpy_function
 from symnn.numeric.params import Params
 
-A = notation.variable("a")  # the unit's activation a = g(z)
-
-# What the output activation's values must lie in for a loss to be defined (log needs 0 < a < 1)
-LOSS_DOMAINS = {"bce": Interval.open(0, 1)}
-
-
-def check_loss(loss: str, output: Activation) -> None:
-    """Refuse an unknown loss, or a loss after a g whose values are not known to lie where the loss is defined."""
-    if loss not in LOSSES:
-        raise InvalidArgumentError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
-    domain = LOSS_DOMAINS.get(loss)
-    if domain is None:
-        return
-    values = output.range  # decided from g, not from its name; None when SymPy cannot find it in time
-    if values is None or values.is_subset(domain) is not True:
-        found = "an unknown set" if values is None else values
-        raise InvalidArgumentError(
-            f"binary cross-entropy needs a sigmoid output layer (or one whose values lie in {domain}: "
-            f"its log needs 0 < a < 1), not {output.name} with values in {found}; "
-            "use loss='mse' or a sigmoid output")
-
-
 def derivative_factor(activation: Activation) -> Expr:
-    """g′(z) in terms of a = g(z) where the record knows that form (σ′ = a(1 − a)), else in z, stably."""
-    if activation.derivative_in_g is not None:
-        return activation.derivative_in_g.xreplace({G: A})
-    return activation.numeric_derivative
-
-
-def output_delta(loss: str, output: Activation) -> Expr:
-    """δ = ∂L/∂z at the output: ∂L/∂a · g′(z) in terms of a, z and y (a − y for sigmoid + cross-entropy)."""
-    check_loss(loss, output)
-    delta = diff(LOSSES[loss](A, Y), A) * derivative_factor(output)
-    if output.derivative_in_g is not None:
-        delta = factor(delta)  # a(1 − a) cancels against the 1/(a(1 − a)) of cross-entropy: no 0/0 at saturation
-    if output.expr == z:
-        delta = delta.xreplace({A: z})  # for the identity a is z; the lecture writes z − y
-    return delta
+    """g′ as NumPy evaluates it: in a = g(z) where the record knows that form (σ′ = a(1 − a), the rule's own
+    factor), else the stable g′ in z."""
+    in_a = derivative_in_a(activation)
+    return in_a if in_a is not None else activation.numeric_derivative
 
 
 def loss_value_expression(loss: str, output: Activation) -> tuple[Expr, bool]:
@@ -93,7 +58,7 @@ class CompiledGradient:
         output = network.layers[-1].activation
         check_loss(loss, output)
         self.compiled, self.loss = compiled, loss
-        self.delta_formula = output_delta(loss, output)
+        self.delta_formula = output_delta(loss, output, stable=True)
         self._delta = numpy_function(self.delta_formula, (A, z, Y))
         self.factor_formulas = [derivative_factor(layer.activation) for layer in network.layers]
         self._factors = [numpy_function(f, (A, z)) for f in self.factor_formulas]
