@@ -22,7 +22,7 @@ import mpmath
 from sympy import (
     Abs, And, Basic, Expr, Heaviside, Max, Min, Not, Number, NumberSymbol, Or, Piecewise, Pow, Rational, S, asinh,
     atan, cos, cosh,
-    diff, exp, log, nan, piecewise_fold, sign, simplify, sin, sinh, tanh,
+    diff, exp, log, nan, piecewise_fold, preorder_traversal, sign, simplify, sin, sinh, tanh,
 )
 from sympy.calculus.util import function_range
 from sympy.core.relational import Relational
@@ -300,7 +300,12 @@ def _prepare_range() -> None:
 
 
 def checked_range(expr: Expr) -> Basic | None:
-    """SymPy's function_range of g over the reals, if g's real values at RANGE_POINTS lie in it; else None."""
+    """SymPy's function_range of g over the reals, if g's real values at RANGE_POINTS lie in it; else None.
+
+    Not attempted for a power tower such as 7**(z**7): function_range then computes integer powers
+    with millions of digits in one C call that holds the interpreter and cannot be stopped."""
+    if _tower(expr):
+        return None
     found = function_range(expr, z, S.Reals)
     if found.has(nan):
         return None
@@ -311,6 +316,27 @@ def checked_range(expr: Expr) -> Basic | None:
         if value.is_extended_real and value.is_finite and found.contains(value) is S.false:
             return None
     return found
+
+
+def _tower(expr: Expr) -> bool:
+    """Is there a power tower in ``expr``: an exponential of an exponential of z (2**(2**z), exp(exp(z))),
+    or a rational base to a power of z of degree two or more (7**(z**7))?"""
+    for node in preorder_traversal(expr):
+        if isinstance(node, exp):
+            base, exponent = None, node.args[0]
+        elif node.is_Pow:
+            base, exponent = node.base, node.exp
+        else:
+            continue
+        if not exponent.has(z):
+            continue
+        for inner in preorder_traversal(exponent):
+            if (isinstance(inner, exp) or inner.is_Pow and inner.exp.has(z)) and inner.has(z):
+                return True
+            if (base is not None and base.is_Rational and inner.is_Pow and inner.base.has(z)
+                    and inner.exp.is_Integer and inner.exp >= 2):
+                return True
+    return False
 
 
 # Points where a nonzero g'' or two differing pieces show that g is not affine (exact, none special)

@@ -20,7 +20,7 @@ import os
 import shutil
 from dataclasses import dataclass
 
-from sympy import (Add, Basic, Eq, Float, Function, Integer, MatAdd, MatrixBase, Mul, Piecewise, Sum, Symbol,
+from sympy import (Add, Basic, Derivative, Eq, Float, Function, Integer, MatAdd, MatrixBase, Mul, Piecewise, Sum, Symbol,
                    Transpose, exp)
 from sympy.printing.precedence import PRECEDENCE
 from sympy.core.relational import Relational
@@ -304,6 +304,12 @@ class SymnnPrettyPrinter(PrettyPrinter):
             rest = product.args[1:]
             positive = Mul(*rest, evaluate=False) if first == -1 else Mul(-first, *rest, evaluate=False)
             return _signed(self._print(positive), 0)
+        if self._settings.get("order") in ("none", "old") and any(f.is_Number and f.is_negative
+                                                                   for f in product.args[1:]):
+            # shown arithmetic keeps a negative factor in parentheses: 0.5⋅(−0.038), not 0.5⋅−0.038
+            forms = [prettyForm(*self._print(f).parens()) if (f.is_Number and f.is_negative) or f.is_Add
+                     else self._print(f) for f in product.args]
+            return _joined_forms(forms, "⋅")
         return super()._print_Mul(product)
 
     def _print_Rational(self, expr):
@@ -656,7 +662,25 @@ def _items(expr, printer: PrettyPrinter) -> list:
                 items.append(_Atom(prettyForm(sign if tight else sign + " ")))
             items.append(item)
         return items
+    if isinstance(expr, Mul) and _breakable_product(expr):
+        # a chain of factors such as ∂L/∂a⋅∂a/∂z⋅∂z/∂w may break after a ⋅ when the line is full
+        factors = list(expr.args) if printer._settings.get("order") in ("none", "old") else expr.as_ordered_factors()
+        items = []
+        for number, factor in enumerate(factors):
+            form = printer._print(factor)
+            if factor.is_Add:
+                form = prettyForm(*form.parens())
+            if number:
+                items += [_Atom(prettyForm("⋅")), _Break(0)]
+            items.append(_Atom(form))
+        return items
     return [_term(expr, printer)]
+
+
+def _breakable_product(expr) -> bool:
+    """A product of three or more factors with a derivative or a fraction among them (the chain rule's)."""
+    return len(expr.args) >= 3 and any(isinstance(f, Derivative) or (f.is_Mul and any(
+        g.is_Pow and g.exp.is_negative for g in f.args)) for f in expr.args)
 
 
 def _term(expr, printer: PrettyPrinter):
@@ -672,7 +696,8 @@ def _term(expr, printer: PrettyPrinter):
             entries.append(_Atom(printer._print(expr.arg[0, number])))
         return _Group(whole, [_Atom(prettyForm("[")), _Nest(entries), _Atom(prettyForm("]ᵀ"))])
     if isinstance(expr, Mul) and expr.as_numer_denom()[1] == 1 and any(_opens(f) for f in expr.args):
-        factors = expr.as_ordered_factors()
+        kept = printer._settings.get("order") in ("none", "old")  # a product shown as built: (a − y)⋅a⋅(1 − a)
+        factors = list(expr.args) if kept else expr.as_ordered_factors()
         parts = []
         if factors[0] == -1:
             parts.append(_Atom(prettyForm(MINUS)))
@@ -680,6 +705,8 @@ def _term(expr, printer: PrettyPrinter):
         for number, factor in enumerate(factors):
             if number:
                 parts.append(_Atom(prettyForm("⋅")))
+                if kept:  # shown arithmetic may also go on after a ⋅, before opening a parenthesis
+                    parts.append(_Break(0))
             if factor.is_Add:
                 pair = object()
                 parts += [_Paren("(", pair), _Nest(_items(factor, printer)), _Paren(")", pair)]
