@@ -75,8 +75,10 @@ def chain_rule_neuron() -> Derivation:
 
     @lru_cache(maxsize=None)  # two steps state the same gradient
     def gradient_check():
-        return _all([check_equal(diff(total, w), (error * x).xreplace({a: output}))
-                     for w, x in zip(weights, layer.inputs())])
+        # the whole loss for w_1, and ∂L/∂z = a − y for every k (∂z/∂w_k = x_k is checked above)
+        in_z = loss_in_a.xreplace({a: sigma_of_z})
+        return _all([check_equal(diff(total, weights[0]), (error * layer.input(1)).xreplace({a: output})),
+                     check_equal(diff(in_z, zs), error.xreplace({a: sigma_of_z}))])
     d.step(Derivative(LOSS, w_k), product, "multiply the three", order="none", oracle=gradient_check)
     d.step(Derivative(LOSS, w_k), Mul(error, x_k, evaluate=False),
            "$a(1 - a)$, which is $\\sigma'$, cancels the cross-entropy's denominator", same_line=True,

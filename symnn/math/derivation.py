@@ -12,6 +12,7 @@ from typing import Any
 
 from sympy import Basic, Float, MatrixBase, Sum, Symbol
 
+from symnn.config import current
 from symnn.core.printing import Shows
 from symnn.errors import InvalidArgumentError, VerificationFailed
 from symnn.math.equality import Check, check_approximately, check_equal, check_equivalent
@@ -173,7 +174,23 @@ class Derivation(Shows):
         return self.step(lhs, rhs, reason, relation=DEFINES, **options)
 
     def verify(self) -> Verification:
-        """Check every step in order, with the given values and the definitions made so far substituted in."""
+        """Check every step in order, with the given values and the definitions made so far substituted in.
+
+        Checking is deterministic (seeded), so the result for the same steps, values and settings is
+        remembered: a document, its HTML page and its report check the derivation once.
+        """
+        try:
+            key = (self.title, tuple(self.steps), tuple(self.given.items()), self.seed, current())
+            hash(key)
+        except TypeError:  # something unhashable in a user's step: just check it
+            return self._verify()
+        if key not in _VERIFIED:
+            if len(_VERIFIED) >= VERIFIED_KEPT:
+                _VERIFIED.pop(next(iter(_VERIFIED)))
+            _VERIFIED[key] = self._verify()
+        return _VERIFIED[key]
+
+    def _verify(self) -> Verification:
         definitions: dict = dict(self.given)
         results = []
         for number, step in enumerate(self.steps, start=1):
@@ -238,6 +255,11 @@ class Derivation(Shows):
 
     def __repr__(self) -> str:
         return f"Derivation({self.title!r}, {len(self.steps)} steps)"
+
+
+# Verifications already made in this process, oldest first (see Derivation.verify)
+_VERIFIED: dict = {}
+VERIFIED_KEPT = 64
 
 
 def substitute(expr, definitions: dict):
