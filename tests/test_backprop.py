@@ -128,3 +128,10 @@ def test_cli_refuses_bad_numbers_saying_what_is_allowed(cli, extra, message):
 def test_the_html_page_of_the_rules_has_no_raw_tex():
     page = symnn.backprop(symnn.Network([2, 2, 1], activation="sigmoid")).derivation().html()
     assert "<math" in page and "\\partial" not in page and "\\delta" not in page
+
+
+def test_the_tour_shows_one_backpropagation_step(tour):
+    # Mazur's published new w5 (= w_11^[2]) and w1 (= w_11^[1]), typed from the tutorial
+    assert "7. Backpropagation: one step with numbers" in tour.result.stdout
+    assert "w₁₁⁽²⁾ ← 0.40 − 0.5⋅0.0821670406 ≈ 0.358916480" in tour.result.stdout
+    assert "≈ 0.149780716" in tour.result.stdout

@@ -11,9 +11,13 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from symnn.app import catalog, documents, plots
+from symnn.app import catalog, catalog_backprop, documents, plots
 from symnn.core.activations import names as activation_names, get
 from symnn.app.classify import classify_digits, weights_image
+from sympy import Rational
+
+from symnn.core import notation
+from symnn.math.backprop import backprop, parameter_values
 from symnn.math.collapse import NotCollapsible, collapse
 from symnn.data import digits
 from symnn.core.layer import Neuron
@@ -83,6 +87,20 @@ def run_tour(out: Path, say: Callable[[str], None] = print, pdf: bool | None = N
         witness = error.witness
         say("a sigmoid network does not collapse: with exact weights, "
             f"x = {witness.x}, y = {witness.y}: f(x + y) + f(0) − f(x) − f(y) ≈ {witness.difference.evalf(8)} ≠ 0")
+
+    _section(say, "7. Backpropagation: one step with numbers",
+             "Errors δ = ∂L/∂z flow down from the output; each gradient is input × δ.")
+    bp = backprop(Network([2, 2, 2], activation="sigmoid"), "squared_error")
+    values = parameter_values(bp, catalog_backprop.MAZUR_WEIGHTS, catalog_backprop.MAZUR_BIASES,
+                              catalog_backprop.MAZUR_INPUTS, catalog_backprop.MAZUR_TARGETS)
+    numbers, gradients = bp.numbers(values), bp.gradient_values(values)
+    new = bp.updated(values, Rational(1, 2))
+    for i in (1, 2):
+        say(f"  {pretty(notation.delta(i, 2))} = (a − y)⋅a⋅(1 − a) ≈ {pretty(numbers[notation.delta(i, 2)].evalf(9))}")
+    for theta in (notation.w(1, 1, 2), notation.w(1, 1, 1)):
+        say(f"  {pretty(theta)} ← {pretty(values[theta].evalf(2))} − 0.5⋅{pretty(gradients[theta].evalf(9))} "
+            f"≈ {pretty(new[theta].evalf(9))}")
+    say("  (every number of this step, checked: derivations/backprop-worked-example.tex)")
 
     docs = documents.generate(kinds=("tex", "html"))
     # the same README.md as `symnn derive --all --out derivations` writes: the pages are in index.html
