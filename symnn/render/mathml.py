@@ -184,7 +184,10 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
         for number, arg in enumerate(expr.args):
             arguments += ([self.mo(",")] if number else []) + [self._print(arg)]
         grow = any(tall(arg) for arg in expr.args)
-        return self.row(self.element("mi", text=name), self.mo("\u2061"), self._parens(self.row(*arguments), grow))
+        applied = [self.element("mi", text=name), self.mo("\u2061"), self._parens(self.row(*arguments), grow)]
+        if len(name) > 1:  # an operator name (log, tanh): TeX's thin space before it, y log(a) rather than ylog(a)
+            applied.insert(0, self.element("mspace", width="0.1667em"))
+        return self.row(*applied)
 
     def _print_Max(self, expr):
         # max(z, 0) as the lecture writes it: the variable first, the constants after

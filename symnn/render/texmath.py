@@ -251,7 +251,10 @@ class _Reader:
         if name in _LARGE:
             return f"<mo>{_LARGE[name]}</mo>"
         if name in _NAMED_FUNCTIONS:
-            return f"<mi>{name}</mi>"
+            # TeX's thin space around an operator name, except before its opening parenthesis: y log a, log(1 − a)
+            after = "" if self.peek() in ("(", "\\left", "^", "_", None) else '<mspace width="0.1667em"></mspace>'
+            return f'<mspace width="0.1667em"></mspace><mi>{name}</mi>{after}'
+
         if name in _SPACES:
             width = _SPACES[name]
             return f'<mspace width="{width}"></mspace>' if width else ""
