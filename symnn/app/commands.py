@@ -462,9 +462,8 @@ def cmd_derive(args) -> int:
     for path in written:
         print(f"wrote {path}")
     if args.pdf:
-        for path in written:
-            if path.suffix == ".tex":
-                print(f"wrote {documents.compile_pdf(path)}")
+        for pdf in documents.compile_pdfs([path for path in written if path.suffix == ".tex"]):
+            print(f"wrote {pdf}")
     return EXIT_OK
 
 

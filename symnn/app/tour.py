@@ -109,7 +109,7 @@ def run_tour(out: Path, say: Callable[[str], None] = print, pdf: bool | None = N
     if pdf is None:
         pdf = shutil.which("pdflatex") is not None
     if pdf:
-        written += [documents.compile_pdf(path) for path in list(written) if path.suffix == ".tex"]
+        written += documents.compile_pdfs([path for path in written if path.suffix == ".tex"])
     index = out / "index.md"
     documents.write_text_atomic(index, _index(out, written))
     page = out / "index.html"
