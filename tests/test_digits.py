@@ -143,3 +143,38 @@ def test_single_neuron_weights_as_an_image():
     assert picture[2, 1] > 0
     with pytest.raises(symnn.SymnnError, match="single neuron"):
         weights_image(report_for("lecture", 8))
+
+
+# The ten glyphs as drawn (typed here, not read from symnn): 0 and 1 the slides', 2-9 in their style
+TEN_DIGITS = {
+    2: "·###·" "···#·" "·###·" "·#···" "·###·", 3: "·##··" "···#·" "··#··" "···#·" "·##··",
+    4: "···#·" "··##·" "·#·#·" "·###·" "···#·", 5: "·###·" "·#···" "·##··" "···#·" "·##··",
+    6: "·#···" "·#···" "·###·" "·#·#·" "·###·", 7: "·###·" "···#·" "··#··" "··#··" "··#··",
+    8: "·###·" "·#·#·" "··#··" "·#·#·" "·###·", 9: "·###·" "·#·#·" "·###·" "···#·" "···#·",
+}
+
+
+def test_ten_digits_in_the_lecture_style():
+    ten = digits.lecture(classes=10)
+    assert list(ten.y) == list(range(10))
+    assert "".join(map(str, ten.X[0])) == ZERO_VECTOR and "".join(map(str, ten.X[1])) == ONE_VECTOR
+    blank = "·····"
+    for label, interior in TEN_DIGITS.items():
+        assert digits.show(ten.X[label]) == "\n".join([blank, *[interior[r:r + 5] for r in range(0, 25, 5)], blank])
+    # every two digits differ in at least three pixels, so one flipped pixel never makes an image another's
+    distances = (ten.X[:, None, :] != ten.X[None, :, :]).sum(axis=2) + 99 * np.eye(10, dtype=int)
+    assert distances.min() == 3
+
+
+def test_ten_class_variants_and_handwriting():
+    data = digits.variants(1000, 0.05, seed=4, classes=10)
+    assert sorted(np.bincount(data.y)) == [100] * 10
+    train, test = data.split(0.3, seed=0)
+    assert sorted(np.bincount(test.y)) == [30] * 10  # stratified over all ten
+    with pytest.raises(symnn.InvalidArgumentError, match="classes must be 2 .* or 10"):
+        digits.variants(10, classes=3)
+    with pytest.raises(symnn.InvalidArgumentError, match="a digit image is one of 0 to 9, not 10"):
+        digits.image(10)
+    pytest.importorskip("sklearn")
+    real = digits.handwritten(classes=10)
+    assert real.X.shape == (1797, 35) and set(np.unique(real.y)) == set(range(10))

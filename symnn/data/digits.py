@@ -1,7 +1,14 @@
-"""The lecture's 7×5 binary digits 0 and 1, seeded variants of them, and real handwriting resampled to 7×5.
+"""The lecture's 7×5 binary digits, seeded variants of them, and real handwriting resampled to 7×5.
 
 Images are flattened row by row into the 35-vector the slide shows
-(x_1..x_5 the top row, x_31..x_35 the bottom row). Labels: 0 for the digit 0, 1 for the digit 1.
+(x_1..x_5 the top row, x_31..x_35 the bottom row). The label is the digit. By default only the
+lecture's two classes, 0 and 1; ``classes=10`` gives all ten digits.
+
+The slides draw only the 0 and the 1. The other eight (GLYPHS) are drawn in the same style: one
+pixel wide strokes inside the 5 × 3 interior of the 7 × 5 frame (the first and last row and column
+blank, as on the slides), in shapes of the common 3 × 5 pixel fonts chosen so that every two digits
+differ in at least three pixels (a search over a few shapes per digit; tests/test_digits.py checks it),
+so that a flipped pixel or two still leaves each image nearest its own digit.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ LECTURE_ONE = (
 
 @dataclass(frozen=True)
 class DigitSet:
-    """Images X (N × 35, 0/1 integers, row by row) with labels y (N, 0 or 1), and where they came from."""
+    """Images X (N × 35, 0/1 integers, row by row) with labels y (N, the digits), and where they came from."""
 
     X: np.ndarray
     y: np.ndarray
@@ -52,7 +59,7 @@ class DigitSet:
             raise InvalidArgumentError(f"test_fraction must lie strictly between 0 and 1, not {test_fraction}")
         rng = np.random.default_rng(seed)
         test = []
-        for label in (0, 1):
+        for label in np.unique(self.y):
             rows = np.flatnonzero(self.y == label)
             rng.shuffle(rows)
             test.extend(rows[: int(round(len(rows) * test_fraction))])
@@ -62,11 +69,39 @@ class DigitSet:
                 DigitSet(self.X[mask], self.y[mask], self.source + " (test)"))
 
 
+def _framed(interior: tuple[str, ...]) -> tuple:
+    """A 5 × 3 drawing ("###", "#.#", …) inside the blank border of the 7 × 5 frame."""
+    rows = [(0,) * COLUMNS] + [(0, *(1 if c == "#" else 0 for c in row), 0) for row in interior]
+    return tuple(rows + [(0,) * COLUMNS])
+
+
+# 2-9 in the lecture's style (see the module's docstring); 0 and 1 are the slides' own
+GLYPHS = {
+    0: LECTURE_ZERO,
+    1: LECTURE_ONE,
+    2: _framed(("###", "..#", "###", "#..", "###")),
+    3: _framed(("##.", "..#", ".#.", "..#", "##.")),
+    4: _framed(("..#", ".##", "#.#", "###", "..#")),
+    5: _framed(("###", "#..", "##.", "..#", "##.")),
+    6: _framed(("#..", "#..", "###", "#.#", "###")),
+    7: _framed(("###", "..#", ".#.", ".#.", ".#.")),
+    8: _framed(("###", "#.#", ".#.", "#.#", "###")),
+    9: _framed(("###", "#.#", "###", "..#", "..#")),
+}
+CLASS_COUNTS = (2, 10)  # the lecture's two digits, or all ten
+
+
+def _classes(classes) -> int:
+    if isinstance(classes, bool) or classes not in CLASS_COUNTS:
+        raise InvalidArgumentError(f"classes must be 2 (the lecture's 0 and 1) or 10 (every digit), not {classes!r}")
+    return classes
+
+
 def image(label: int) -> np.ndarray:
-    """The lecture's 7×5 image of ``label`` (0 or 1)."""
-    if label not in (0, 1):
-        raise InvalidArgumentError(f"the lecture has images of the digits 0 and 1 only, not {label!r}")
-    return np.array(LECTURE_ZERO if label == 0 else LECTURE_ONE, dtype=np.int64)
+    """The 7×5 image of the digit ``label``: the lecture's own for 0 and 1, GLYPHS' for 2 to 9."""
+    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or int(label) not in GLYPHS:
+        raise InvalidArgumentError(f"a digit image is one of 0 to 9, not {label!r}")
+    return np.array(GLYPHS[int(label)], dtype=np.int64)
 
 
 def flatten(picture: np.ndarray) -> np.ndarray:
@@ -74,9 +109,11 @@ def flatten(picture: np.ndarray) -> np.ndarray:
     return np.asarray(picture).reshape(ROWS * COLUMNS)
 
 
-def lecture() -> DigitSet:
-    """The two images of the slides: the 0 (label 0) and the 1 (label 1)."""
-    return DigitSet(np.stack([flatten(image(0)), flatten(image(1))]), np.array([0, 1]), "lecture")
+def lecture(classes: int = 2) -> DigitSet:
+    """The two images of the slides, the 0 (label 0) and the 1 (label 1); with ``classes=10`` all ten glyphs."""
+    labels = range(_classes(classes))
+    return DigitSet(np.stack([flatten(image(label)) for label in labels]), np.array(list(labels)),
+                    "lecture" if classes == 2 else "lecture style, ten digits")
 
 
 def _shift(picture: np.ndarray, rows: int, columns: int) -> np.ndarray:
@@ -105,8 +142,8 @@ def _thinner(picture: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def variants(count: int, flip_rate: float = 0.05, seed: int = 0, shifts: bool = True,
-             strokes: bool = True) -> DigitSet:
-    """``count`` seeded variants of the lecture's digits, half of each class.
+             strokes: bool = True, classes: int = 2) -> DigitSet:
+    """``count`` seeded variants of the lecture's digits, as many of each class as can be (``classes``: 2 or 10).
 
     Each is shifted by at most one pixel (when ``shifts``), drawn with a thicker or
     thinner stroke a third of the time each (when ``strokes``), then every pixel is
@@ -117,7 +154,7 @@ def variants(count: int, flip_rate: float = 0.05, seed: int = 0, shifts: bool = 
     if not 0 <= flip_rate <= 1:
         raise InvalidArgumentError(f"flip_rate must lie between 0 and 1, not {flip_rate}")
     rng = np.random.default_rng(seed)
-    labels = np.arange(count) % 2
+    labels = np.arange(count) % _classes(classes)
     rng.shuffle(labels)
     images = []
     for label in labels:
@@ -150,14 +187,16 @@ def resample(grey: np.ndarray, threshold: float = 0.25) -> np.ndarray:
     return (averaged >= threshold).astype(np.int64)
 
 
-def handwritten() -> DigitSet:
-    """Real handwriting: the UCI optical-recognition digits 0 and 1 that scikit-learn ships, resampled to 7×5.
+def handwritten(classes: int = 2) -> DigitSet:
+    """Real handwriting: the UCI optical-recognition digits that scikit-learn ships (0 and 1, or all ten
+    with ``classes=10``), resampled to 7×5.
 
     Needs scikit-learn (``pip install 'symnn[data]'``); nothing is downloaded.
     """
+    count = _classes(classes)
     datasets = require("sklearn.datasets", "data", "the handwritten digits")
     digits = datasets.load_digits()
-    keep = digits.target <= 1
+    keep = digits.target < count
     X = np.stack([flatten(resample(picture)) for picture in digits.images[keep]])
     return DigitSet(X, digits.target[keep].astype(np.int64), "handwritten (UCI digits via scikit-learn)")
 
