@@ -25,6 +25,8 @@ LECTURE_ORDER = [
     # backpropagation, after the lecture's slides: the chain rule, a network, the block form, ReLU, linear nets
     "chain-rule-neuron", "backprop-3-4-1", "backprop-block-form", "relu-gradient", "linear-network-gradient",
     "backprop-worked-example",
+    # softmax, toward ten classes
+    "softmax-derivative", "softmax-cross-entropy", "softmax-two-classes",
 ]
 
 

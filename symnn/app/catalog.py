@@ -26,7 +26,7 @@ from sympy import (
     tanh,
 )
 
-from symnn.app import catalog_backprop
+from symnn.app import catalog_backprop, catalog_softmax
 from symnn.core import notation
 from symnn.core.activations import Activation, function_class, get, z
 from symnn.core.layer import Neuron
@@ -354,6 +354,7 @@ CATALOG: dict[str, Callable[[], Derivation]] = {
     "perceptron": perceptron,
     "sigmoid-non-collapse": sigmoid_non_collapse,
     **catalog_backprop.CATALOG,
+    **catalog_softmax.CATALOG,
 }
 
 

@@ -63,7 +63,7 @@ class SymnnLatexPrinter(LatexPrinter):
 
     def _print_Derivative(self, expr):
         # ∂L/∂w_{11}^{[1]} as a fraction, the way backpropagation is written (SymPy: \frac{d}{d w} L)
-        if isinstance(expr.expr, Symbol) and len(expr.variables) == 1:
+        if _named(expr.expr) and len(expr.variables) == 1:
             return rf"\frac{{\partial {self._print(expr.expr)}}}{{\partial {self._print(expr.variables[0])}}}"
         return super()._print_Derivative(expr)
 
@@ -114,6 +114,11 @@ class SymnnLatexPrinter(LatexPrinter):
             else:
                 text += " + " + self._print(term)
         return text
+
+
+def _named(expr) -> bool:
+    """A named quantity (L, a_i^{[L]}), whose derivative is written ∂L/∂w rather than d/dw (L)."""
+    return isinstance(expr, Symbol) or getattr(expr, "role", None) is not None
 
 
 def _joined_forms(parts: list, separator: str) -> prettyForm:
@@ -244,7 +249,7 @@ class SymnnPrettyPrinter(PrettyPrinter):
 
     def _print_Derivative(self, expr):
         # ∂L/∂w₁₁⁽¹⁾ on one line, as backpropagation is written (SymPy: a 2-line d/dw (L))
-        if isinstance(expr.expr, Symbol) and len(expr.variables) == 1:
+        if _named(expr.expr) and len(expr.variables) == 1:
             wrt = self._print(expr.variables[0])
             if wrt.height() == 1:
                 return prettyForm(f"∂{self._print(expr.expr)}/∂{wrt}")

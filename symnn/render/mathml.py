@@ -202,7 +202,7 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Derivative(self, expr):
         # ∂L/∂w as one fraction, as backpropagation is written (the LaTeX printer does the same)
-        if isinstance(expr.expr, Symbol) and len(expr.variables) == 1:
+        if (isinstance(expr.expr, Symbol) or isinstance(expr.expr, _IndexedTerm)) and len(expr.variables) == 1:
             above = self.row(self.element("mi", text="\u2202"), self._print(expr.expr))
             below = self.row(self.element("mi", text="\u2202"), self._print(expr.variables[0]))
             return self.element("mfrac", above, below)

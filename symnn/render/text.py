@@ -18,7 +18,8 @@ _TEX_TO_UNICODE = {"sigma": "σ", "beta": "β", "theta": "θ", "cdots": "⋯", "
                    "tanh": "tanh", "max": "max", "log": "log", "ln": "ln", "mathbb": "", "text": "",
                    "mathrm": "", "operatorname": "", "eta": "η", "ell": "ℓ", "delta": "δ", "Delta": "Δ",
                    "partial": "∂", "nabla": "∇", "odot": "⊙", "times": "×", "prime": "′", "leftarrow": "←",
-                   "lVert": "‖", "rVert": "‖", "alpha": "α", "lambda": "λ", "checkmark": "✓"}
+                   "lVert": "‖", "rVert": "‖", "alpha": "α", "lambda": "λ", "checkmark": "✓",
+                   "neq": "≠", "ne": "≠"}
 _TEX_FONT = {"mathbf": {"1": "𝟙"}, "mathbb": {"R": "ℝ"}}
 
 # Inside a formula a space is this placeholder while prose is wrapped, so that the formula stays whole.
