@@ -52,7 +52,9 @@ class Settings:
     symbolic_verify_parameters: int = 200
     backprop_symbolic_parameters: int = 30  # networks with more are checked against sympy.diff at random points
     worked_example_parameters: int = 60  # a worked backpropagation example prints every number: at most this many
-    backprop_checked_claims: int = 24  # formulas Backprop.verify checks at most (a random sample beyond)
+    backprop_checked_claims: int = 24
+    backprop_parameters: int = 1000  # networks backprop's rules are built and checked for (35-16-10 has 746)
+    backprop_layers: int = 6  # formulas Backprop.verify checks at most (a random sample beyond)
     symbolic_nodes: int = 600  # expressions larger than this are checked at points, not by simplify
     random_points: int = 4
     numeric_digits: int = 60  # precision of a check that cannot be exact

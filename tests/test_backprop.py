@@ -135,3 +135,36 @@ def test_the_tour_shows_one_backpropagation_step(tour):
     assert "7. Backpropagation: one step with numbers" in tour.result.stdout
     assert "w₁₁⁽²⁾ ← 0.40 − 0.5⋅0.0821670406 ≈ 0.358916480" in tour.result.stdout
     assert "≈ 0.149780716" in tour.result.stdout
+
+
+# --- found by an independent review: each once failed -------------------------------------------------
+
+@pytest.mark.parametrize("sizes, activation, loss, bias", [
+    ([1, 5], "sigmoid", "bce", True),                      # five outputs, and one layer (no recursion)
+    ([1, 1, 1], "sigmoid", "bce", False),                  # no biases: no bias line in the block form
+    ([1, 1, 1], ["sigmoid", "linear"], "squared_error", True),  # a linear output: δ = z − y with a = z
+])
+def test_the_rules_page_verifies_for_every_shape(sizes, activation, loss, bias):
+    network = symnn.Network(sizes, activation=activation, bias=bias)
+    report = symnn.backprop(network, loss).derivation().verify()
+    assert report.ok, str(report)
+
+
+def test_rules_for_a_large_network_are_refused_at_once():
+    with pytest.raises(symnn.ExpressionTooLarge, match="10,201 parameters, more than the limit"):
+        symnn.backprop(symnn.Network([100, 100, 1], activation="sigmoid"))
+
+
+def test_a_saturated_worked_example_keeps_its_digits_and_verifies():
+    bp = symnn.backprop(symnn.Network([1, 1], activation="sigmoid"), "squared_error")
+    example = bp.worked_example([[[800]]], [0], [1], [0])
+    assert example.verify().ok
+    # δ = (a − y) a (1 − a) with a = σ(800): about e^{−800} = 3.66787458…e-348 (mpmath), to 9 figures
+    assert r"3.66787458 \cdot 10^{-348}" in example.latex()
+
+
+def test_whole_numbers_print_as_whole_numbers_and_markdown_has_no_empty_emphasis():
+    bp = symnn.backprop(symnn.Network([2, 1], activation="sigmoid"), "squared_error")
+    example = bp.worked_example([[[1], [2]]], [0], [1, 0], [1])
+    assert "= 1 \\cdot 1 + 2 \\cdot 0 + 0 = 1" in example.latex()
+    assert "**" not in example.markdown()

@@ -23,7 +23,7 @@ from symnn.core import notation
 from symnn.core.network import Network
 from symnn.core.printing import latex
 from symnn.errors import InvalidArgumentError
-from symnn.math.backprop_rules import EVALF_PRECISION, LOSS, LOSS_WORDS, BackpropRules, Claim, as_number
+from symnn.math.backprop_rules import EVALF_PRECISION, checked_sample, LOSS, LOSS_WORDS, BackpropRules, Claim, as_number
 from symnn.math.derivation import Derivation
 from symnn.math.equality import Check, check_equal, vanishes
 from symnn.render.derivation import UPDATE
@@ -104,18 +104,19 @@ def _layer_rules(derivation: Derivation, bp: BackpropRules, j: int, claims: list
     net = bp.network
     layer = net.layer(j)
     deltas = [c for c in claims if c.kind == "delta"]
-    for claim in deltas[:SHOWN_UNITS]:
+    shown = deltas if j == net.depth else deltas[:SHOWN_UNITS]  # an output's δ is one short line each
+    for claim in shown:
         i = claim.unit
         derivation.define(claim.lhs, Derivative(LOSS, layer.z_symbol(i)), _delta_reason(bp, j, i))
         why = _delta_check_reason(bp, j) if claim is deltas[0] else "likewise"
         derivation.step(claim.lhs, _display_rule(bp, j, i), why, same_line=True,
                         order="none" if j < net.depth else None, oracle=lambda c=claim: bp.check(c, seed=_seed(c)))
-    if len(deltas) > SHOWN_UNITS:
+    if len(deltas) > len(shown):
         rest = deltas[SHOWN_UNITS:]
         i = Symbol("i", integer=True, positive=True)
         derivation.step(notation.DeltaAt(i, j), _sum_rule(bp, j, i),
                         f"units {SHOWN_UNITS + 1} to {layer.n_out} the same way",
-                        oracle=lambda r=rest: _combined([bp.check(c, seed=_seed(c)) for c in r]))
+                        oracle=lambda r=rest: _combined([bp.check(c, seed=_seed(c)) for c in _sampled(bp, r)]))
     k, i = Symbol("k", integer=True, positive=True), Symbol("i", integer=True, positive=True)
     layer_j = notation.layer_value(j)
     source = notation.InputAt(k) if j == 1 else notation.ActivationAt(k, notation.layer_value(j - 1))
@@ -124,12 +125,22 @@ def _layer_rules(derivation: Derivation, bp: BackpropRules, j: int, claims: list
                     Mul(source, notation.DeltaAt(i, layer_j), evaluate=False),
                     f"every weight of layer {j}: the input it multiplies times the error of the unit it feeds "
                     f"(${_index_range('k', layer.n_in)}$, ${_index_range('i', layer.n_out)}$)", order="none",
-                    oracle=lambda: _combined([bp.check(c, seed=_seed(c)) for c in weights]))
+                    oracle=lambda: _combined([bp.check(c, seed=_seed(c)) for c in _sampled(bp, weights)]))
     biases = [c for c in claims if c.kind == "bias"]
     if biases:
         derivation.step(Derivative(LOSS, notation.BiasAt(i, layer_j)), notation.DeltaAt(i, layer_j),
                         f"every bias of layer {j}: a weight on a constant input 1",
-                        oracle=lambda: _combined([bp.check(c, seed=_seed(c)) for c in biases]))
+                        oracle=lambda: _combined([bp.check(c, seed=_seed(c)) for c in _sampled(bp, biases)]))
+
+
+def _sampled(bp: BackpropRules, claims: list) -> list:
+    """All of a line's formulas for a network checked symbolically; a random few (every kind) beyond."""
+    if bp.network.n_params <= current().backprop_symbolic_parameters:
+        return claims
+    return checked_sample(claims, LINE_CHECKED_CLAIMS)
+
+
+LINE_CHECKED_CLAIMS = 4  # formulas one line of a large network's rules checks at random points
 
 
 def _index_range(index: str, count: int) -> str:
@@ -256,7 +267,9 @@ def _block_check(bp: BackpropRules, lhs) -> Check:
         elif "[j]" not in text and j == net.depth:
             outputs = Matrix([layer.a_symbol(i) for i in range(1, layer.n_out + 1)])
             claimed = outputs - Matrix(bp.targets())
-            rules = Matrix([bp.delta(j, i) for i in range(1, layer.n_out + 1)])
+            # an identity output's rule is written in z (z − y), and there a = z
+            same = {layer.z_symbol(i): layer.a_symbol(i) for i in range(1, layer.n_out + 1)}
+            rules = Matrix([bp.delta(j, i).xreplace(same) for i in range(1, layer.n_out + 1)])
         else:
             continue
         checks.append(check_equal(claimed, rules))
@@ -401,11 +414,15 @@ def _terminating(value: Rational, digits: int) -> bool:
     """Is the rational a decimal of at most ``digits`` significant digits (0.15, 0.3775), so print it exactly?"""
     if not value.is_Rational:
         return False
-    q = value.q
-    for prime in (2, 5):
-        while q % prime == 0:
-            q //= prime
-    return q == 1 and len(str(abs(value.p) * 10**40 // value.q).strip("0")) <= digits
+    q, twos, fives = value.q, 0, 0
+    while q % 2 == 0:
+        q, twos = q // 2, twos + 1
+    while q % 5 == 0:
+        q, fives = q // 5, fives + 1
+    places = max(twos, fives)
+    if q != 1 or places > 60:
+        return False
+    return len(str(abs(value.p) * 10**places // value.q).strip("0")) <= digits
 
 
 class _Shown:
@@ -416,6 +433,8 @@ class _Shown:
         self.precision = current().numeric_digits
 
     def __call__(self, value) -> Float:
+        if value.is_Integer:  # 1 and 0 as themselves, not 1. and 0.0
+            return value
         if _terminating(value, self.digits):  # as many digits as it has, so that every printer shows just those
             text = _decimal_text(value)
             return Float(text, max(1, len(text.replace("-", "").replace(".", "").strip("0"))))
@@ -554,7 +573,7 @@ def worked_example(bp: BackpropRules, weights, biases, x, y, lr, digits: int = 9
     for theta, gradient in gradients.items():
         new = values[theta] - rate * gradient
         shown_step = Add(printed[theta], Mul(-1, shown(rate), shown(gradient), evaluate=False), evaluate=False)
-        reason = ("gradient descent, $\\theta \\leftarrow \\theta - \\eta \\, \\partial L / \\partial \\theta$, "
+        reason = ("gradient descent, $\\theta \\leftarrow \\theta - \\eta \\cdot \\partial L/\\partial\\theta$, "
                   "with the old values on the right" if theta == next(iter(gradients)) else "")
         derivation.step(theta, shown_step, reason, relation=UPDATE, mul_symbol="dot", order="none")
         number = shown(new)

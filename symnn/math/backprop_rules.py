@@ -50,8 +50,8 @@ EVALF_PRECISION = 2000  # digits evalf may work with to give every digit asked f
 LOSS_DOMAINS = {"bce": Interval.open(0, 1)}
 LOSS_WORDS = {
     "bce": "binary cross-entropy $\\ell(a, y) = -y \\log a - (1 - y) \\log(1 - a)$",
-    "squared_error": "the halved squared error $\\ell(a, y) = \\tfrac{1}{2}(a - y)^2$",
-    "mse": "the halved squared error $\\ell(a, y) = \\tfrac{1}{2}(a - y)^2$ (mse)",
+    "squared_error": "the halved squared error $\\ell(a, y) = (a - y)^2/2$",
+    "mse": "the halved squared error $\\ell(a, y) = (a - y)^2/2$ (mse)",
 }
 
 
@@ -123,6 +123,11 @@ class BackpropRules:
         if not isinstance(network, Network):
             raise InvalidArgumentError(f"backprop needs a symnn Network, not {type(network).__name__}")
         check_loss(loss, network.layers[-1].activation)
+        guards.check(network.n_params, f"backpropagation's checked formulas for {network!r}",
+                     setting="backprop_parameters", unit="parameters",
+                     alternative="use symnn.compile and symnn.train for the numbers (the same formulas)")
+        guards.check(network.depth, f"backpropagation's checked formulas for {network!r}", setting="backprop_layers",
+                     unit="layers", alternative="use symnn.compile and symnn.train for the numbers (the same formulas)")
         self.network, self.loss = network, loss
 
     # --- symbols ------------------------------------------------------------------
@@ -216,14 +221,16 @@ class BackpropRules:
         delta_j = notation.matrix("delta", notation.size("j"), 1, "j")
         above = notation.matrix("delta", notation.size("j+1"), 1, "j+1")
         weights = notation.matrix("W", notation.size("j"), notation.size("j+1"), "j+1")
-        lines.append((delta_j, HadamardProduct(MatMul(weights, above), DerivativeColumn("gprime_j", notation.size("j"), 1)),
-                      "the recursion, every unit of layer $j$ at once ($\\odot$: entry by entry)"))
+        if self.network.depth > 1:  # one layer has no recursion
+            lines.append((delta_j, HadamardProduct(MatMul(weights, above), DerivativeColumn("gprime_j", notation.size("j"), 1)),
+                          "the recursion, every unit of layer $j$ at once ($\\odot$: entry by entry)"))
         a_below = notation.matrix("a", notation.size("j-1"), 1, "j-1")
         lines.append((Derivative(LOSS, notation.matrix("W", notation.size("j-1"),
                                                        notation.size("j"), "j")),
                       MatMul(a_below, Transpose(delta_j)), "every weight of layer $j$: an outer product"))
-        lines.append((Derivative(LOSS, notation.matrix("b", notation.size("j"), 1, "j")), delta_j,
-                      "every bias of layer $j$"))
+        if self.network.has_bias:
+            lines.append((Derivative(LOSS, notation.matrix("b", notation.size("j"), 1, "j")), delta_j,
+                          "every bias of layer $j$"))
         return lines
 
     def _output_delta_is_a_minus_y(self) -> bool:

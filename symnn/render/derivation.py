@@ -268,7 +268,8 @@ def derivation_markdown(derivation) -> str:
     for step in derivation.steps:
         relation = _LATEX_RELATION[step.relation]
         printer = _printer(step)
-        parts += [f"$$ {printer.doprint(step.lhs)} {relation} {printer.doprint(step.rhs)} $$", "", f"*{step.reason}*", ""]
+        parts += [f"$$ {printer.doprint(step.lhs)} {relation} {printer.doprint(step.rhs)} $$", ""]
+        parts += [f"*{step.reason}*", ""] if step.reason else []
     if derivation.conclusion:
         parts += [derivation.conclusion, ""]
     return "\n".join(parts)
