@@ -168,3 +168,20 @@ def test_whole_numbers_print_as_whole_numbers_and_markdown_has_no_empty_emphasis
     example = bp.worked_example([[[1], [2]]], [0], [1, 0], [1])
     assert "= 1 \\cdot 1 + 2 \\cdot 0 + 0 = 1" in example.latex()
     assert "**" not in example.markdown()
+
+
+@pytest.mark.parametrize("number, message", [
+    ("1e5000", "beyond 10^±300"), ("1e-999", "beyond 10^±300"), ("2**10", "must be a number such as 0.15"),
+    ("x" * 200, "must be a number such as 0.15"),
+])
+def test_numbers_beyond_what_a_worked_example_takes_are_refused(number, message):
+    from symnn.math.backprop import as_number
+    with pytest.raises(symnn.InvalidArgumentError, match=message.replace("^", r"\^")):
+        as_number(number, "w")
+
+
+def test_a_weights_file_that_is_not_text_is_refused(cli, tmp_path):
+    (tmp_path / "w.json").write_bytes(b"\xff\xfe")
+    result = cli("backprop", "2,2,2", "--weights", f"@{tmp_path / 'w.json'}", "--biases", "[0, 0]",
+                 "--inputs", "[1, 0]", "--targets", "[0, 1]")
+    assert result.returncode == 2 and "cannot read it as UTF-8 text" in result.stderr

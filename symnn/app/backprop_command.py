@@ -8,7 +8,7 @@ JSON numbers or strings such as "1/3"; ``@FILE`` reads the JSON from a file.
 
 JSON output (``--format json``): ``network``, ``loss``, ``verified`` (bool), ``report`` (one line),
 ``steps`` (each ``lhs``, ``relation``, ``rhs`` in LaTeX, ``reason``, ``holds``, ``check``) and, for
-a worked example, ``values`` (symbol → decimal text) and ``updated`` (symbol → decimal text).
+a worked example, ``values`` (every z, a and δ), ``gradients`` and ``updated`` (symbol → decimal text).
 """
 
 from __future__ import annotations
@@ -36,7 +36,10 @@ def read_json_argument(text: str | None, option: str):
             raise InvalidArgumentError(f"{option} @{path}: no such file")
         if path.stat().st_size > MAX_JSON_CHARACTERS:
             raise InvalidArgumentError(f"{option} @{path}: larger than {MAX_JSON_CHARACTERS:,} bytes")
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError) as error:
+            raise InvalidArgumentError(f"{option} @{path}: cannot read it as UTF-8 text ({error})") from None
     if len(text) > MAX_JSON_CHARACTERS:
         raise InvalidArgumentError(f"{option}: longer than {MAX_JSON_CHARACTERS:,} characters")
     try:

@@ -11,7 +11,9 @@ whole loss (symbolic for small networks, at random rational points beyond). The 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 
 from sympy import (
@@ -472,26 +474,44 @@ def checked_sample(claims: list[Claim], limit: int, seed: int = 0) -> list[Claim
     return [c for c in claims if id(c) in chosen]
 
 
-def as_number(value, what: str) -> Expr:
-    """A number as typed, exactly: 0.15 is 3/20 (via its decimal text), 1/3 stays 1/3; never a parsed formula."""
-    from fractions import Fraction
+NUMBER_RANGE = 10**300  # numbers a worked example takes: |x| ≤ 10^300 and, unless 0, ≥ 10^−300
+NUMBER_CHARACTERS = 100
 
+
+def as_number(value, what: str) -> Expr:
+    """A number as typed, exactly: 0.15 is 3/20 (via its decimal text), 1/3 stays 1/3; never a parsed formula.
+
+    Refused: text longer than NUMBER_CHARACTERS, and magnitudes beyond 10^±300 (where the network's
+    numbers stop being printable or checkable)."""
     if isinstance(value, bool):
         raise InvalidArgumentError(f"{what} must be a number, not {value!r}")
     if isinstance(value, Expr) and value.is_Rational:
-        return value
-    if isinstance(value, (int, Fraction)):
-        return Rational(value)
-    if isinstance(value, float):
+        number = value
+    elif isinstance(value, (int, Fraction)):
+        number = Rational(value)
+    elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise InvalidArgumentError(f"{what} must be a finite number, not {value}")
-        return Rational(repr(value))
-    if isinstance(value, str):
+        number = Rational(repr(value))
+    elif isinstance(value, str):
+        text = value.strip()
+        if len(text) > NUMBER_CHARACTERS or not _NUMBER_TEXT.fullmatch(text):
+            raise InvalidArgumentError(f"{what} must be a number such as 0.15, -2 or 1/3, not {value[:40]!r}")
+        mantissa, _, exponent = text.lower().partition("e")
+        if exponent and abs(int(exponent)) > 400:
+            raise InvalidArgumentError(f"{what} = {text} is beyond 10^±300, the numbers a worked example takes")
         try:
-            return Rational(Fraction(value.strip()))
+            number = Rational(Fraction(text))
         except (ValueError, ZeroDivisionError):
             raise InvalidArgumentError(f"{what} must be a number such as 0.15, -2 or 1/3, not {value!r}") from None
-    raise InvalidArgumentError(f"{what} must be a number, not {type(value).__name__}")
+    else:
+        raise InvalidArgumentError(f"{what} must be a number, not {type(value).__name__}")
+    if abs(number) > NUMBER_RANGE or (number != 0 and abs(number) < Rational(1, NUMBER_RANGE)):
+        raise InvalidArgumentError(f"{what} is beyond 10^±300, the numbers a worked example takes")
+    return number
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,6})?(/[+-]?\d+)?")
 
 
 def _claim_words(claim: Claim) -> str:
