@@ -121,7 +121,7 @@ def relu_gradient() -> Derivation:
                    "It matters only on that single point.",
     )
     g_prime = Derivative(Max(z, 0), z)
-    d.step(g_prime, Heaviside(z), "$\\frac{d}{dz}\\max(z, 0)$: the unit step")
+    d.step(g_prime, Heaviside(z), "$\\frac{d}{dz}\\max(z, 0)$: the unit step $H(z)$")
     cases = Piecewise((1, z > 0), (0, z < 0), (Rational(1, 2), True))
     d.step(g_prime, cases, "1 where the unit is on, 0 where it is off", oracle=lambda: check_equal(Heaviside(z), cases))
     d.step(Subs(g_prime, z, 0), Rational(1, 2), "at $z = 0$, by convention")

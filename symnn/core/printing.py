@@ -71,6 +71,11 @@ class SymnnLatexPrinter(LatexPrinter):
         # ⊙, the entrywise product as backpropagation's block form writes it
         return r" \odot ".join(self.parenthesize(arg, PRECEDENCE["Mul"]) for arg in expr.args)
 
+    def _print_Heaviside(self, expr, exp=None):
+        # the unit step as H(z): SymPy's θ(z) would clash with θ, "any parameter", on backpropagation's pages
+        text = f"H\\left({self._print(expr.args[0])}\\right)"
+        return text if exp is None else f"{text}^{{{exp}}}"
+
     def _print_log(self, expr, exp=None):
         return _function_parentheses(super()._print_log(expr, exp))
 
@@ -239,6 +244,10 @@ class SymnnPrettyPrinter(PrettyPrinter):
 
     def _as_ordered_terms(self, expr, order=None):
         return lecture_term_order(super()._as_ordered_terms(expr, order=order))
+
+    def _print_Heaviside(self, expr):
+        # H(z), the unit step (SymPy's θ(z) would clash with θ for a parameter)
+        return prettyForm(*prettyForm("H").right(prettyForm(*self._print(expr.args[0]).parens())))
 
     def _print_HadamardProduct(self, expr):
         # ⊙, as backpropagation's block form writes the entrywise product (SymPy: ∘)

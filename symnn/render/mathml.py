@@ -189,6 +189,10 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
             applied.insert(0, self.element("mspace", width="0.1667em"))
         return self.row(*applied)
 
+    def _print_Heaviside(self, expr):
+        # H(z), the unit step, as the LaTeX printer writes it
+        return self.row(self.element("mi", text="H"), self.mo("\u2061"), self._parens(self._print(expr.args[0])))
+
     def _print_Max(self, expr):
         # max(z, 0) as the lecture writes it: the variable first, the constants after
         arguments = sorted(expr.args, key=lambda arg: arg.is_number)
