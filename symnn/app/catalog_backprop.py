@@ -17,14 +17,10 @@ from symnn.core.network import Network
 from symnn.math.backprop import LOSS, Backprop, block_rules, display_loss
 from symnn.math.derivation import Derivation
 from symnn.config import current
-from symnn.math.equality import Check, check_at_points, check_equal
+from symnn.math.equality import check_at_points, check_equal, first_failure
 
 _k = Symbol("k", integer=True, positive=True)
 
-
-def _all(checks: list[Check]) -> Check:
-    failing = [c for c in checks if not c.holds]
-    return failing[0] if failing else checks[0]
 
 
 def chain_rule_neuron() -> Derivation:
@@ -70,14 +66,14 @@ def chain_rule_neuron() -> Derivation:
     d.step(Derivative(a, zs), slope, "$\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$ (derived in sigmoid-derivative)",
            order="none", oracle=lambda: check_equal(diff(sigma_of_z, zs), (a * (1 - a)).xreplace({a: sigma_of_z})))
     d.step(Derivative(zs, w_k), x_k, "$z = w_1 x_1 + w_2 x_2 + w_3 x_3 + b$",
-           oracle=lambda: _all([check_equal(diff(unit.z(), w), x) for w, x in zip(weights, layer.inputs())]))
+           oracle=lambda: first_failure([check_equal(diff(unit.z(), w), x) for w, x in zip(weights, layer.inputs())]))
     product = Mul(combined, slope, x_k, evaluate=False)
 
     @lru_cache(maxsize=None)  # two steps state the same gradient
     def gradient_check():
         # the whole loss for w_1, and ∂L/∂z = a − y for every k (∂z/∂w_k = x_k is checked above)
         in_z = loss_in_a.xreplace({a: sigma_of_z})
-        return _all([check_equal(diff(total, weights[0]), (error * layer.input(1)).xreplace({a: output})),
+        return first_failure([check_equal(diff(total, weights[0]), (error * layer.input(1)).xreplace({a: output})),
                      check_equal(diff(in_z, zs), error.xreplace({a: sigma_of_z}))])
     d.step(Derivative(LOSS, w_k), product, "multiply the three", order="none", oracle=gradient_check)
     d.step(Derivative(LOSS, w_k), Mul(error, x_k, evaluate=False),
@@ -169,17 +165,17 @@ def linear_network_gradient() -> Derivation:
            oracle=lambda: bp.check(claims[("delta", 2, 1, 0)]))
     d.step(notation.DeltaAt(j_, 1), notation.WeightAt(j_, 1, 2) * notation.delta(1, 2),
            "each hidden unit: $g' = 1$ again ($j = 1, \\ldots, 4$)",
-           oracle=lambda: _all([bp.check(claims[("delta", 1, j, 0)]) for j in range(1, 5)]))
+           oracle=lambda: first_failure([bp.check(claims[("delta", 1, j, 0)]) for j in range(1, 5)]))
     d.step(Derivative(LOSS, notation.WeightAt(i_, j_, 1)),
            Mul(notation.InputAt(i_), notation.WeightAt(j_, 1, 2), notation.delta(1, 2), evaluate=False),
            "input times error", order="none",
-           oracle=lambda: _all([bp.check(claims[("weight", 1, j, i)]) for j in range(1, 5) for i in (1, 2, 3)]))
+           oracle=lambda: first_failure([bp.check(claims[("weight", 1, j, i)]) for j in range(1, 5) for i in (1, 2, 3)]))
     model_loss = (model - y) ** 2 / 2
     w_prime_i = notation.w_prime("i")
     d.step(Derivative(LOSS, w_prime_i), Mul(notation.InputAt(i_), Add(a, Mul(-1, y, evaluate=False),
                                                                         evaluate=False), evaluate=False),
            "the collapsed model's gradient, with $a = w' \\cdot x$", order="none",
-           oracle=lambda: _all([check_equal(diff(model_loss, w), x * (model - y)) for w, x in zip(w_primes, inputs)]))
+           oracle=lambda: first_failure([check_equal(diff(model_loss, w), x * (model - y)) for w, x in zip(w_primes, inputs)]))
 
     def through_the_collapse():
         checks = []
@@ -187,7 +183,7 @@ def linear_network_gradient() -> Derivation:
             model_gradient = diff(model_loss, w).xreplace(collapsed)
             for j in range(1, 5):
                 checks.append(check_equal(diff(loss, first.weight(k, j)), second.weight(j, 1) * model_gradient))
-        return _all(checks)
+        return first_failure(checks)
     d.step(Derivative(LOSS, notation.WeightAt(i_, j_, 1)),
            Mul(notation.WeightAt(j_, 1, 2), Derivative(LOSS, w_prime_i), evaluate=False),
            "the chain rule through $w'_i = \\sum_j w_{ij}^{[1]} w_{j1}^{[2]}$, with "

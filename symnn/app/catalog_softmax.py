@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from sympy import Add, Derivative, Integer, Mul, Symbol, diff, exp, log
 
+from sympy.printing.pretty.stringpict import prettyForm
+
 from symnn.core import notation
 from symnn.core.activations import get
 from symnn.math.derivation import Derivation
-from symnn.math.equality import Check, check_equal
+from symnn.math.equality import check_equal, first_failure
 
 CLASSES = 3
 _LOSS = Symbol("L")
 
-
-def _all(checks: list[Check]) -> Check:
-    failing = [c for c in checks if not c.holds]
-    return failing[0] if failing else checks[0]
 
 
 def _units():
@@ -57,7 +55,7 @@ def softmax_jacobian() -> Derivation:
            oracle=lambda: check_equal(diff(values[0], zs[1]), -values[0] * values[1]))
 
     def every_pair():
-        return _all([check_equal(diff(values[i], zs[m]), values[i] * ((1 if i == m else 0) - values[m]))
+        return first_failure([check_equal(diff(values[i], zs[m]), values[i] * ((1 if i == m else 0) - values[m]))
                      for i in range(CLASSES) for m in range(CLASSES)])
     i, m = Symbol("i", integer=True, positive=True), Symbol("m", integer=True, positive=True)
     layer = Symbol("L")
@@ -76,7 +74,6 @@ class _ZAt(Symbol):
         return "z_{m}^{[L]}"
 
     def _pretty(self, printer):
-        from sympy.printing.pretty.stringpict import prettyForm
         return prettyForm("zₘ⁽ᴸ⁾")
 
 
@@ -87,7 +84,6 @@ class _Iverson(Symbol):
         return "[i = m]"
 
     def _pretty(self, printer):
-        from sympy.printing.pretty.stringpict import prettyForm
         return prettyForm("[i = m]")
 
 
@@ -126,7 +122,7 @@ def softmax_cross_entropy() -> Derivation:
            oracle=lambda: check_equal(diff(loss_in_z, zs[0]).xreplace(one_hot), (values[0] - ys[0]).xreplace(one_hot)))
 
     def every_unit():
-        return _all([check_equal(diff(loss_in_z, zs[m]).xreplace(one_hot), (values[m] - ys[m]).xreplace(one_hot))
+        return first_failure([check_equal(diff(loss_in_z, zs[m]).xreplace(one_hot), (values[m] - ys[m]).xreplace(one_hot))
                      for m in range(CLASSES)])
     d.step(notation.delta("m", "L"), Add(notation.a("m", "L"), Mul(-1, notation.y("m"), evaluate=False),
                                           evaluate=False),

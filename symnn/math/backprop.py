@@ -15,8 +15,9 @@ from math import floor
 
 import mpmath
 
-from sympy import Add, Derivative, Float, MatMul, Matrix, Mul, Rational, Symbol, Transpose
+from sympy import Add, Derivative, Float, MatMul, Matrix, Mul, Rational, Sum, Symbol, Transpose, log
 from sympy.core.parameters import evaluate
+from sympy.printing.pretty.stringpict import prettyForm
 
 from symnn.config import current
 from symnn.core import notation
@@ -67,8 +68,6 @@ def rules(bp: BackpropRules) -> Derivation:
 
 def display_loss(bp: BackpropRules):
     """L as a textbook writes it: −y log a − (1 − y) log(1 − a), or ½(a − y)², output by output."""
-    from sympy import Rational, log
-
     last = bp.network.layers[-1]
     terms = []
     for i in range(1, last.n_out + 1):
@@ -107,7 +106,7 @@ def _layer_rules(derivation: Derivation, bp: BackpropRules, j: int, claims: list
     shown = deltas if j == net.depth else deltas[:SHOWN_UNITS]  # an output's δ is one short line each
     for claim in shown:
         i = claim.unit
-        derivation.define(claim.lhs, Derivative(LOSS, layer.z_symbol(i)), _delta_reason(bp, j, i))
+        derivation.define(claim.lhs, Derivative(LOSS, layer.z_symbol(i)), _delta_reason(j, i))
         why = _delta_check_reason(bp, j) if claim is deltas[0] else "likewise"
         derivation.step(claim.lhs, _display_rule(bp, j, i), why, same_line=True,
                         order="none" if j < net.depth else None, oracle=lambda c=claim: bp.check(c, seed=_seed(c)))
@@ -151,7 +150,7 @@ def _seed(claim: Claim) -> int:
     return claim.layer * 10_000 + claim.unit * 100 + claim.source
 
 
-def _delta_reason(bp: BackpropRules, j: int, i: int) -> str:
+def _delta_reason(j: int, i: int) -> str:
     return f"the error of unit {i} in layer {j}"
 
 
@@ -212,8 +211,6 @@ def _written_factors(g_prime, a_symbol) -> list:
 
 def _sum_rule(bp: BackpropRules, j: int, i: Symbol):
     """δ_i^{[j]} = g′(z_i^{[j]}) Σ_m w_{im}^{[j+1]} δ_m^{[j+1]} for a symbolic unit i (the Σ form)."""
-    from sympy import Sum
-
     net = bp.network
     above = net.layer(j + 1)
     m = Symbol("m", integer=True, positive=True)
@@ -322,7 +319,6 @@ class DescentRate(Symbol):
         return r"\left.\frac{d}{d\eta} L(\theta - \eta \nabla L)\right|_{\eta = 0}"
 
     def _pretty(self, printer):
-        from sympy.printing.pretty.stringpict import prettyForm
         return prettyForm("d/dη L(θ − η∇L) at η = 0")
 
 
@@ -333,7 +329,6 @@ class GradientNormSquared(Symbol):
         return r"\lVert \nabla L \rVert^{2}"
 
     def _pretty(self, printer):
-        from sympy.printing.pretty.stringpict import prettyForm
         return prettyForm("‖∇L‖²")
 
 
@@ -534,12 +529,10 @@ def worked_example(bp: BackpropRules, weights, biases, x, y, lr, digits: int = 9
                 value_line(a_symbol, exact[a_symbol], "")
             else:
                 printed[a_symbol] = printed[z_symbol]
-    outputs = [net.layers[-1].a_symbol(i) for i in range(1, bp.n_outputs + 1)]
     derivation.define(LOSS, display_loss(bp), "the loss of this sample", order="none")
     numbers_line(LOSS, display_loss(bp))
     loss_value = bp.loss_expr().xreplace({**exact, **{y_: values[y_] for y_ in bp.targets()}})
     value_line(LOSS, loss_value, "")
-    del outputs
     claims = {(c.kind, c.layer, c.unit, c.source): c for c in bp.claims()}
     for j in range(net.depth, 0, -1):
         layer = net.layer(j)

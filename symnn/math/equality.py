@@ -130,6 +130,11 @@ def _matrix_normal(expr):
     return expr.expand().doit() if isinstance(expr, MatrixExpr) else expr
 
 
+def first_failure(checks: list[Check]) -> Check:
+    """Several checks of one claim as one: the first that fails, else the first (each holds)."""
+    return next((c for c in checks if not c.holds), checks[0])
+
+
 def random_rational(rng: random.Random) -> Rational:
     """A small random rational such as −7/3, used for exact checks."""
     return Rational(rng.randint(-9, 9), rng.randint(1, 5))
