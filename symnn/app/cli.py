@@ -140,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    valid = ", ".join(ACTIVATION_NAMES)
+    scalar = ", ".join(ACTIVATION_NAMES)
+    valid = scalar + " (and softmax for the output layer)"
 
     tour = sub.add_parser("tour", help="walk through the lecture; write derivations and figures",
                           epilog=EXAMPLES["tour"])
@@ -151,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     neuron = sub.add_parser("neuron", help="one neuron's z and a", epilog=EXAMPLES["neuron"])
     neuron.add_argument("--inputs", type=_number("a positive integer", 1, 10**MAX_DIGITS - 1), default=3,
                         help="number of inputs x_k (default 3)")
-    neuron.add_argument("--activation", default="sigmoid", help=f"g(z): {valid} (default sigmoid)")
+    neuron.add_argument("--activation", default="sigmoid", help=f"g(z): {scalar} (default sigmoid)")
     neuron.add_argument("--no-bias", action="store_true", help="leave out the bias b")
     neuron.add_argument("--format", choices=FORMATS, default="text")
     neuron.set_defaults(run="cmd_neuron")
@@ -181,9 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     backprop.add_argument("sizes", help="layer sizes n_0,n_1,…,n_L, e.g. 2,2,1")
     backprop.add_argument("--activation", default="sigmoid",
                           help=f"one activation for all layers or one per layer: {valid} (default sigmoid)")
-    backprop.add_argument("--loss", default="bce", choices=["bce", "squared_error", "mse"],
+    backprop.add_argument("--loss", default="bce", choices=["bce", "squared_error", "mse", "cross_entropy"],
                           help="bce: binary cross-entropy (default); squared_error (also mse): ½(a − y)² per "
-                               "output, summed over the outputs (averaged over a batch's samples)")
+                               "output, summed over the outputs (averaged over a batch's samples); "
+                               "cross_entropy: −Σ_i y_i log a_i, for a softmax output")
     backprop.add_argument("--no-bias", action="store_true", help="build the network without biases")
     backprop.add_argument("--weights", metavar="JSON", help="W^[1], …, W^[L] as JSON, each one row per input k of "
                           "one number per unit i (or @FILE); with --inputs, --targets (and --biases): a worked example")

@@ -297,6 +297,7 @@ LOSS_NAMES = {
     "bce": "binary cross-entropy  −[y log a + (1 − y) log(1 − a)]",
     "mse": "squared error  ½ Σ (a − y)²",
     "squared_error": "squared error  ½ Σ (a − y)²",  # the same loss under its newer name
+    "cross_entropy": "cross-entropy  −Σ y log a",  # categorical, after a softmax output
 }
 if set(LOSS_NAMES) != set(LOSSES):  # checked at import: a new loss needs its name here
     raise RuntimeError(f"plots.LOSS_NAMES {sorted(LOSS_NAMES)} does not match LOSSES {sorted(LOSSES)}")

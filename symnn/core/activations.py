@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Callable, Mapping, NamedTuple, TypeVar
+from typing import Callable, Mapping, TypeVar
 
 from sympy import (
     Basic,
@@ -53,6 +53,8 @@ from symnn.config import current
 from symnn.core.facts import _prepare_range, affinity, check_real_valued, checked_range, pieces, within_time
 from symnn.core.notation import activation_variable, variable
 from symnn.core.parsing import as_expr, check_expression, parse_activation
+from symnn.core.readable import Readable
+from symnn.core.softmax import SOFTMAX, Softmax
 from symnn.errors import InvalidActivationError, SymnnError, UnknownActivationError, UnsafeExpressionError
 
 z = activation_variable()
@@ -66,6 +68,8 @@ LOSSES: dict[str, Callable[[Expr, Expr], Expr]] = {
     "bce": lambda a, y: -(y * log(a) + (1 - y) * log(1 - a)),  # binary cross-entropy
     "squared_error": lambda a, y: (a - y) ** 2 / 2,  # halved, so that its gradient is (a − y) g′(z)
     "mse": lambda a, y: (a - y) ** 2 / 2,  # the older name of squared_error: ½(a − y)², averaged over samples
+    # categorical cross-entropy −Σ_i y_i log a_i (summed over the outputs), for a softmax output layer
+    "cross_entropy": lambda a, y: -y * log(a),
 }
 
 
@@ -163,18 +167,6 @@ def _shown(expr, limit: int = 60) -> str:
     except Exception:  # noqa: BLE001 — printing is only for the message
         text = f"<{type(expr).__name__}>"
     return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-class Readable(NamedTuple):
-    """g(z) and g′(z) written as a student reads them (``σ(z)(1 − σ(z))``), as Unicode and LaTeX, for tables.
-
-    Display text only, written by hand for the built-in activations; nothing computes with it.
-    """
-
-    g: str
-    derivative: str
-    g_latex: str
-    derivative_latex: str
 
 
 @dataclass(frozen=True, eq=True)
@@ -312,6 +304,8 @@ class Activation:
             raise InvalidActivationError(f"activation {self.name!r} is not affine, so it has no scale and shift")
         body = pieces(self.expr)[0]
         return simplify(diff(body, z)), simplify(body.subs(z, 0))
+
+    is_vector = False  # g acts on one unit's z (softmax, symnn.core.softmax, acts on the layer's column)
 
     def __call__(self, arg, evaluate: bool = True) -> Expr:
         """g applied to ``arg`` as the lecture writes it: σ(z), tanh(z), …; the linear g gives ``arg`` itself.
@@ -504,28 +498,33 @@ ACTIVATIONS: dict[str, Callable[..., Activation]] = {
 ALIASES = {"identity": "linear", "logistic": "sigmoid", "sigma": "sigmoid", "heaviside": "step", "leakyrelu": "leaky_relu"}
 
 
-def names() -> list[str]:
-    """The activation names ``get`` accepts, in the lecture's order."""
-    return list(ACTIVATIONS)
+def names(softmax: bool = False) -> list[str]:
+    """The names of the activations g(z) ``get`` accepts, in the lecture's order; with ``softmax``, then the
+    output layer's vector activation softmax (not a g of one z, so not among them by default)."""
+    return [*ACTIVATIONS, SOFTMAX.name] if softmax else list(ACTIVATIONS)
 
 
-def get(name: str | Activation, **params) -> Activation:
+def get(name: str | Activation | Softmax, **params) -> Activation | Softmax:
     """Look up an activation by name (``"sigmoid"``, ``"step"`` with ``threshold=…``, ``"leaky_relu"`` with ``slope=…``).
 
     ``"expr:<formula>"`` parses a user's g safely, e.g. ``get("expr:z/(1 + Abs(z))")``.
     """
-    if isinstance(name, Activation):
+    if isinstance(name, (Activation, Softmax)):
         if params:
             raise InvalidActivationError("parameters apply to activation names, not to Activation objects")
         return name
     if not isinstance(name, str):
-        raise UnknownActivationError(f"an activation is a name or an Activation, not {name!r}; names: {', '.join(names())}")
+        raise UnknownActivationError(f"an activation is a name or an Activation, not {name!r}; names: {', '.join(names(softmax=True))}")
     if name.startswith("expr:"):
         return Activation.from_string(name[len("expr:"):], name=name[len("expr:"):].strip()[:40])
     key = name.strip().lower().replace("-", "_")
     key = ALIASES.get(key, key)
+    if key == SOFTMAX.name:
+        if params:
+            raise InvalidActivationError(f"activation 'softmax' does not take parameters {sorted(params)}")
+        return SOFTMAX
     if key not in ACTIVATIONS:
-        raise UnknownActivationError(f"unknown activation {name!r}; valid names: {', '.join(names())}")
+        raise UnknownActivationError(f"unknown activation {name!r}; valid names: {', '.join(names(softmax=True))}")
     try:
         return ACTIVATIONS[key](**params)
     except TypeError as error:

@@ -13,7 +13,9 @@ from symnn.core import guards, notation
 from symnn.core.activations import Activation, get as get_activation
 from symnn.core.notation import Index
 from symnn.core.printing import Shows
-from symnn.errors import IndexOutOfRangeError, InvalidArgumentError, InvalidNamesError, InvalidSizeError
+from symnn.core.softmax import ONE_UNIT_MESSAGE
+from symnn.errors import (IndexOutOfRangeError, InvalidActivationError, InvalidArgumentError, InvalidNamesError,
+                          InvalidSizeError)
 from symnn.config import current
 
 
@@ -101,6 +103,8 @@ class Layer(Shows):
         self.n_in = check_size(n_in, "the number of inputs of a layer")
         self.n_out = check_size(n_out, "the number of units of a layer")
         self.activation = get_activation(activation)
+        if self.activation.is_vector and self.n_out == 1:
+            raise InvalidActivationError(ONE_UNIT_MESSAGE)
         self.index = index
         self.has_bias = bool(bias)
         self.unit_names = check_names(unit_names, n_out, "unit names")
@@ -149,14 +153,26 @@ class Layer(Shows):
         return Add(*terms, self.bias_term(i))
 
     def unit_a(self, i: int, sources: Sequence[Expr] | None = None) -> Expr:
-        """a_i^{[j]} = g(z_i^{[j]}) with the inputs s."""
+        """a_i^{[j]} = g(z_i^{[j]}) with the inputs s; under softmax e^{z_i} / Σ_m e^{z_m}, from every unit's z."""
+        if self.activation.is_vector:
+            check_unit(i, self.n_out)
+            self.check_column()
+            return self.activation.unit(i, [self.unit_z(m, sources) for m in range(1, self.n_out + 1)])
         return self.activation(self.unit_z(i, sources))
+
+    def g_of_z(self, i: int) -> Expr:
+        """a_i^{[j]} written in this layer's z symbols: g(z_i^{[j]}), or softmax's e^{z_i} / Σ_m e^{z_m}."""
+        if self.activation.is_vector:
+            return self.activation.shown(i, self.index, self.n_out, self.z_symbol(i))
+        return self.activation(self.z_symbol(i))
 
     # --- the protocol -------------------------------------------------------------
     def unit_or_column(self, build, i: int | None, sources: Sequence[Expr] | None = None):
         """``build(i, sources)`` for unit i, or for every unit as a column (guarded) when i is None."""
         if i is None:
             self.check_column()
+            if build == self.unit_a and self.activation.is_vector:  # the denominator built once, not n times
+                return Matrix(self.activation.column([self.unit_z(u, sources) for u in range(1, self.n_out + 1)]))
             return Matrix([build(u, sources) for u in range(1, self.n_out + 1)])
         return build(i, sources)
 
@@ -200,7 +216,7 @@ class Layer(Shows):
         lines = []
         for u in units:
             lines.append(Eq(self.z_symbol(u), self.unit_z(u), evaluate=False))
-            lines.append(Eq(self.a_symbol(u), self.activation(self.z_symbol(u)), evaluate=False))
+            lines.append(Eq(self.a_symbol(u), self.g_of_z(u), evaluate=False))
         return lines
 
     def weight_rows(self) -> list[list[Symbol]]:

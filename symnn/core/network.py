@@ -15,6 +15,7 @@ from symnn.core import guards, notation
 from symnn.core.activations import Activation, get as get_activation
 from symnn.core.layer import Layer, Neuron, check_names, check_size, check_unit
 from symnn.core.printing import Shows
+from symnn.core.softmax import HIDDEN_MESSAGE
 from symnn.errors import IndexOutOfRangeError, InvalidActivationError, InvalidNamesError, InvalidSizeError
 
 __all__ = ["Network", "Layer", "Neuron"]
@@ -111,6 +112,9 @@ class Network(Shows):
             for j in range(1, count + 1)
         )
         self._from_inputs: dict[int, list[Expr]] = {}
+        hidden_vector = [layer.index for layer in self.layers[:-1] if layer.activation.is_vector]
+        if hidden_vector:
+            raise InvalidActivationError(HIDDEN_MESSAGE.format(j=hidden_vector[0]))
 
     # --- shape ---------------------------------------------------------------------
     @property
@@ -179,7 +183,7 @@ class Network(Shows):
                 sources = self._from_inputs.get(below - 1)
                 units = report_progress(range(1, layer.n_out + 1), layer.n_out, f"a[{below}] in terms of x", progress,
                                         large=layer.n_out * layer.n_in > 20_000)
-                self._from_inputs[below] = [layer.unit_a(i, sources) for i in units]
+                self._from_inputs[below] = [layer.unit_a(i, sources) for i in units]  # softmax: output layer only
         return self._from_inputs[j - 1]
 
     def output(self, i: int | None = None, from_inputs: bool = True, progress: Progress | None = None):

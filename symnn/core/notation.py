@@ -365,6 +365,13 @@ class ActivationAt(_IndexedTerm):
     nargs = 2
 
 
+class PreActivationAt(_IndexedTerm):
+    """``z_m^{[j]}`` under Σ_m (softmax's denominator); arguments (m, j)."""
+
+    role = "z"
+    nargs = 2
+
+
 class DeltaAt(_IndexedTerm):
     """``δ_m^{[j]}`` under Σ_m; arguments (m, j)."""
 
