@@ -40,6 +40,7 @@ from symnn.config import current
 from symnn.core import guards, notation
 from symnn.core.activations import G, LOSSES, Y, Activation, z
 from symnn.core.network import Network
+from symnn.core.softmax import Softmax
 from symnn.errors import InvalidArgumentError
 from symnn.math.derivation import Step, StepCheck, Verification
 from symnn.math.equality import Check, check_equal, points_method, random_rational, vanishes
@@ -54,14 +55,30 @@ LOSS_WORDS = {
     "bce": "binary cross-entropy $\\ell(a, y) = -y \\log a - (1 - y) \\log(1 - a)$",
     "squared_error": "the halved squared error $\\ell(a, y) = (a - y)^2/2$",
     "mse": "the halved squared error $\\ell(a, y) = (a - y)^2/2$ (mse)",
+    "cross_entropy": "the categorical cross-entropy $L = -\\sum_i y_i \\log a_i$",
 }
+# The losses a softmax output takes: cross_entropy (δ = a − y), or the squared error through softmax's Jacobian
+SOFTMAX_LOSSES = ("cross_entropy", "squared_error", "mse")
 
 
-def check_loss(loss: str, output: Activation) -> None:
-    """Refuse an unknown loss, or a loss after a g whose values are not known to lie where the loss is defined."""
+def check_loss(loss: str, output: Activation | Softmax) -> None:
+    """Refuse an unknown loss, or a loss after a g whose values are not known to lie where the loss is defined.
+
+    cross_entropy −Σ_i y_i log a_i is a loss only when the a_i are probabilities summing to 1 (a softmax
+    output); a softmax output takes cross_entropy or the squared error, not bce (which is for one σ unit).
+    """
     if not isinstance(loss, str) or loss not in LOSSES:
         raise InvalidArgumentError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)} "
                                    "(mse is squared_error: ½(a − y)² per output, averaged over the samples)")
+    if output.is_vector:
+        if loss not in SOFTMAX_LOSSES:
+            raise InvalidArgumentError(f"a softmax output takes loss 'cross_entropy' (−Σ_i y_i log a_i) or "
+                                       f"'squared_error', not {loss!r}; bce is for sigmoid outputs")
+        return
+    if loss == "cross_entropy":
+        raise InvalidArgumentError(f"cross_entropy (−Σ_i y_i log a_i) needs a softmax output layer, whose a_i are "
+                                   f"probabilities summing to 1, not {output.name}; make the output layer softmax, "
+                                   "or use bce for sigmoid outputs")
     domain = LOSS_DOMAINS.get(loss)
     if domain is None:
         return
@@ -86,6 +103,8 @@ def output_delta(loss: str, output: Activation, stable: bool = False) -> Expr:
     ``stable`` takes g′ in the activation's stable form where it is not written in a (the same
     function, checked when the record was made), as NumPy needs it."""
     check_loss(loss, output)
+    if output.is_vector:
+        return softmax_output_delta(loss)
     in_a = derivative_in_a(output)
     slope = in_a if in_a is not None else (output.numeric_derivative if stable else output.derivative)
     delta = diff(LOSSES[loss](A, Y), A) * slope
@@ -94,6 +113,23 @@ def output_delta(loss: str, output: Activation, stable: bool = False) -> Expr:
     if output.expr == z:
         delta = delta.xreplace({A: z})  # for the identity a is z: the lecture writes z − y
     return delta
+
+
+def softmax_output_delta(loss: str) -> Expr:
+    """δ_i^{[L]} after a softmax output, in a = a_i, y = y_i: a − y for the cross-entropy.
+
+    ∂L/∂z_i = Σ_m ∂L/∂a_m · a_m([m = i] − a_i) = a_i Σ_m y_m − y_i, which is a_i − y_i because the
+    targets are probabilities (Σ_m y_m = 1, as one-hot labels are). The squared error has no such
+    formula in a_i alone (δ_i = a_i((a_i − y_i) − Σ_m a_m(a_m − y_m)): see ``loss_slope``)."""
+    if loss != "cross_entropy":
+        raise InvalidArgumentError(f"after a softmax output, δ_i for {loss!r} depends on every a_m "
+                                   "(softmax's Jacobian a_i([i = m] − a_m)); only cross_entropy gives δ = a − y")
+    return A - Y
+
+
+def loss_slope(loss: str) -> Expr:
+    """∂ℓ/∂a of one output's term, in a and y (−y/a for the cross-entropy, a − y for the squared error)."""
+    return diff(LOSSES[loss](A, Y), A)
 
 
 FORMS = ("rule", "sum", "expanded")
