@@ -91,11 +91,13 @@ def collapse_json_size(network: Network) -> tuple[int, int]:
 
 
 def _collapse_json(result, check) -> dict:
-    """{"network", "collapses": true, "weights": [[...]], "bias": [...] | null, "verified", "method"}."""
+    """{"network", "collapses": true, "model", "weights": [[...]], "bias": [...] | null, "verified", "method"};
+    "model" is "linear" (f = W'^T x + b') or "softmax" (f = softmax(W'^T x + b'), multinomial logistic regression)."""
     W, b = result.W, result.b
     return {
         "network": repr(result.network),
         "collapses": True,
+        "model": "linear" if result.link is None else result.link.name,
         "weights": [[str(W[k, i]) for i in range(W.shape[1])] for k in range(W.shape[0])],
         "bias": None if b is None else [str(v) for v in b],
         "verified": check.holds,
@@ -110,6 +112,7 @@ def _witness_json(network, error: NotCollapsible) -> dict:
         "network": repr(network),
         "collapses": False,
         "reason": str(error),
+        "of": "scores" if witness is not None and witness.scores else "outputs",
         "witness": None if witness is None else {
             "x": [str(v) for v in witness.x], "y": [str(v) for v in witness.y], "output": witness.output,
             "difference": str(witness.difference.evalf(30)),

@@ -26,6 +26,7 @@ from sympy import (
     MatAdd,
     MatMul,
     MatrixSymbol,
+    Mul,
     Rational,
     Sum,
     Symbol,
@@ -217,6 +218,8 @@ class BackpropRules:
         net = self.network
         if j == net.depth:
             last = net.layers[-1]
+            if self.softmax and self.loss != "cross_entropy":
+                return self.jacobian_delta(i)
             return output_delta(self.loss, last.activation).xreplace(
                 {A: last.a_symbol(i), z: last.z_symbol(i), Y: self.target(i)})
         above = net.layer(j + 1)
@@ -227,6 +230,35 @@ class BackpropRules:
         else:
             total = Add(*[above.weight(i, m) * notation.delta(m, j + 1) for m in range(1, above.n_out + 1)])
         return self.g_prime(j, i) * total
+
+    @property
+    def softmax(self) -> bool:
+        """Whether the output layer is softmax (each a_i depends on every z_m of the layer)."""
+        return self.network.layers[-1].activation.is_vector
+
+    def jacobian_delta(self, i: int) -> Expr:
+        """δ_i^{[L]} by softmax's Jacobian: Σ_m ∂ℓ/∂a_m · a_m([m = i] − a_i) (for any loss; a_i − y_i for the
+        cross-entropy once Σ_m y_m = 1)."""
+        if not self.softmax:
+            raise InvalidArgumentError(f"the Jacobian route is for a softmax output; {self.network!r} ends in "
+                                       f"{self.network.layers[-1].activation.name}, whose a_i depends on z_i alone")
+        last = self.network.layers[-1]
+        self._check_unit(self.network.depth, i)
+        slope = loss_slope(self.loss)
+        a_i = last.a_symbol(i)
+        terms = []
+        for m in range(1, last.n_out + 1):
+            a_m = last.a_symbol(m)
+            share = Add(1, Mul(-1, a_i, evaluate=False), evaluate=False) if m == i else Mul(-1, a_i, evaluate=False)
+            terms.append(Mul(slope.xreplace({A: a_m, Y: self.target(m)}), a_m, share, evaluate=False))
+        return Add(*terms, evaluate=False)
+
+    def target_constraint(self) -> dict:
+        """{y_K: 1 − Σ_{m<K} y_m} for the cross-entropy after softmax, whose targets are probabilities; else {}."""
+        if not (self.softmax and self.loss == "cross_entropy"):
+            return {}
+        ys = self.targets()
+        return {ys[-1]: 1 - Add(*ys[:-1])}
 
     def dw(self, j: int, k: int, i: int, form: str = "rule") -> Expr:
         """∂L/∂w_{ki}^{[j]} = a_k^{[j−1]} δ_i^{[j]} (x_k in the first layer)."""
@@ -272,6 +304,8 @@ class BackpropRules:
         return lines
 
     def _output_delta_is_a_minus_y(self) -> bool:
+        if self.softmax:
+            return self.loss == "cross_entropy"
         return output_delta(self.loss, self.network.layers[-1].activation) in (A - Y, z - Y)
 
     def claims(self) -> list[Claim]:
@@ -313,7 +347,10 @@ class BackpropRules:
                 if nudge is not None and nudge[0] == layer.index and nudge[1] == i:
                     value = value + nudge[2]
                 zs.append(value)
-                activations.append(layer.activation(value))
+                if not layer.activation.is_vector:
+                    activations.append(layer.activation(value))
+            if layer.activation.is_vector:
+                activations = layer.activation.column(zs)
             layers.append((zs, activations))
             current_a = activations
         return layers
@@ -365,7 +402,9 @@ class BackpropRules:
     def check(self, claim: Claim, seed: int = 0) -> Check:
         """A claim against sympy.diff of the whole loss: symbolic for small networks, else at random points."""
         if self.network.n_params <= current().backprop_symbolic_parameters:
-            check = check_equal(self._expanded(claim.rhs), self.truth(claim), seed=seed)
+            given = self.target_constraint()  # Σ y = 1, without which a − y is not ∂L/∂z
+            check = check_equal(self._expanded(claim.rhs).xreplace(given), self.truth(claim).xreplace(given),
+                                seed=seed)
         else:
             check = self._check_at_points(claim, seed)
         return Check(check.holds, f"against sympy.diff of the whole loss, {check.method}", check.detail)
@@ -413,6 +452,10 @@ class BackpropRules:
         values = {s: random_rational(rng) for s in symbols}
         for y in self.targets():  # a target a loss accepts: in (0, 1) for cross-entropy
             values[y] = Rational(rng.randint(1, 9), 10) if self.loss == "bce" else random_rational(rng)
+        if self.target_constraint():  # class probabilities, summing to 1
+            weights = [rng.randint(1, 9) for _ in self.targets()]
+            for y, weight in zip(self.targets(), weights):
+                values[y] = Rational(weight, sum(weights))
         return values
 
     def numbers(self, values: dict) -> dict:
@@ -449,14 +492,28 @@ class BackpropRules:
             numbers[symbol] = value
 
         net = self.network
+        self._check_targets(values)
         for layer in net.layers:
             for i in range(1, layer.n_out + 1):
                 settle(layer.z_symbol(i), layer.unit_z(i))
-                numbers[layer.a_symbol(i)] = layer.activation(numbers[layer.z_symbol(i)])
+            scores = [numbers[layer.z_symbol(i)] for i in range(1, layer.n_out + 1)]
+            outputs = layer.activation.column(scores) if layer.activation.is_vector else map(layer.activation, scores)
+            for i, value in enumerate(outputs, start=1):
+                numbers[layer.a_symbol(i)] = value
         for j in range(net.depth, 0, -1):
             for i in range(1, net.layer(j).n_out + 1):
                 settle(notation.delta(i, j), self.delta(j, i))
         return numbers, approximated
+
+    def _check_targets(self, values: dict) -> None:
+        """The cross-entropy's targets are probabilities: each in [0, 1], summing to 1 (one-hot for a class)."""
+        if not self.target_constraint():
+            return
+        ys = [values[y] for y in self.targets()]
+        if any(not (0 <= y <= 1) for y in ys) or Add(*ys) != 1:
+            shown = ", ".join(str(y) for y in ys)
+            raise InvalidArgumentError(f"the cross-entropy's targets y are class probabilities: each from 0 to 1, "
+                                       f"summing to 1 (one-hot, such as 0, 1, 0, for a class), not {shown}")
 
     def _presented(self, internal: tuple[dict, set], formulas: dict | None = None) -> dict:
         numbers, approximated = internal

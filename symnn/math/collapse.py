@@ -2,12 +2,15 @@
 
 With affine g^{[j]}(z) = s_j z + t_j the network is
 f(x) = (A_1 ⋯ A_L)^T x + Σ_j (A_{j+1} ⋯ A_L)^T c_j — the lecture's "Linear model!"
-(see symnn.math.affine). For any other network ``collapse`` raises NotCollapsible
-with an exact counterexample (symnn.math.witness).
+(see symnn.math.affine). Under a softmax output the same holds for the scores z^{[L]}: an
+all-linear network with a softmax output is multinomial logistic regression softmax(W'^T x + b').
+For any other network ``collapse`` raises NotCollapsible with an exact counterexample
+(symnn.math.witness), of the scores z^{[L]} under a softmax output.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 
 from sympy import Add, Eq, Expr, Matrix, MatrixExpr, Mul, S
@@ -27,8 +30,17 @@ from symnn.config import Progress, current
 __all__ = ["Collapse", "NotCollapsible", "Witness", "block_identity", "collapse", "find_witness"]
 
 
+def scores_network(network: Network) -> Network:
+    """The network with its softmax output layer made linear: its outputs are the scores z^{[L]}."""
+    activations = [*network.activations[:-1], "linear"]
+    names = {layer.index: layer.unit_names for layer in network.layers if layer.unit_names}
+    return Network(network.sizes, activation=activations, bias=network.has_bias, input_names=network.input_names,
+                   unit_names=names or None)
+
+
 class Collapse(Shows):
-    """An all-affine network as one linear model: f(x) = W'^T x + b'.
+    """An all-affine network as one linear model: f(x) = W'^T x + b'; under a softmax output the scores
+    z^{[L]} = W'^T x + b' and f(x) = softmax(W'^T x + b'), multinomial logistic regression.
 
     W' is built column by column on demand: ``weights`` and ``definitions(i)`` need
     only output i's n_0 entries.
@@ -36,7 +48,10 @@ class Collapse(Shows):
 
     def __init__(self, network: Network, progress: Progress | None = None):
         self.network = network
-        self._composition = Composition(list(network.layers), progress)
+        last = network.layers[-1].activation
+        self.link = last if last.is_vector else None  # softmax, applied to the collapsed scores
+        self.scores = scores_network(network) if self.link is not None else network
+        self._composition = Composition(list(self.scores.layers), progress)
         self._bias = self._composition.bias
 
     @property
@@ -94,7 +109,7 @@ class Collapse(Shows):
         return ws, bp
 
     def model(self, output: int = 1) -> Expr:
-        """The linear model in its own names: w'_1 x_1 + … + w'_n x_n + b'."""
+        """The linear model in its own names: w'_1 x_1 + … + w'_n x_n + b' (under softmax: score z_i^{[L]})."""
         ws, bp = self.symbols(self._check_output(output))
         terms = [Mul(w, x) for w, x in zip(ws, self.network.inputs())]
         return Add(*terms, bp if bp is not None else S.Zero)
@@ -103,6 +118,13 @@ class Collapse(Shows):
         """The linear model with w' and b' written out in the network's weights."""
         column = self.column(output)
         return Add(*[Mul(w, x) for w, x in zip(column, self.network.inputs())], self._bias[output - 1])
+
+    def output_model(self, output: int = 1) -> Expr:
+        """The network's output i in the collapsed names: the linear model, or e^{z'_i} / Σ_m e^{z'_m} under softmax."""
+        if self.link is None:
+            return self.model(output)
+        self._check_output(output)
+        return self.link.unit(output, [self.model(i) for i in range(1, self.n_outputs + 1)])
 
     def definitions(self, output: int = 1) -> list[Eq]:
         """w'_k = …, b' = … as equations."""
@@ -117,8 +139,31 @@ class Collapse(Shows):
         return block_identity(self.network, symbolic)
 
     def verify(self, seed: int = 0, points: int = 3) -> Check:
-        """Network output − (w'·x + b') is 0: symbolically where affordable, else exactly at random rational points."""
-        net = self.network
+        """Network output − (w'·x + b') is 0: symbolically where affordable, else exactly at random rational points.
+
+        Under a softmax output the scores z^{[L]} are compared (softmax is the same function of them
+        on both sides), then the outputs themselves at random rational points."""
+        scores = self._verify_scores(seed, points)
+        if not scores.holds or self.link is None:
+            return scores
+
+        def collapsed(values: dict, x: list) -> list:
+            model = self.explicit_models(values, x)
+            return self.link.column(model)
+
+        outputs = exact.agrees_at_points(self.network, collapsed, seed, points)
+        if not outputs.holds:
+            return outputs
+        return Check(True, f"scores: {scores.method}; outputs under softmax: {outputs.method}")
+
+    def explicit_models(self, values: dict, x: list) -> list[Expr]:
+        """The scores W'^T x + b' at exact parameter ``values`` and inputs ``x``."""
+        matrix = self._composition.matrix()
+        return [Add(*[Mul(row[i].xreplace(values), xk) for row, xk in zip(matrix, x)], bias.xreplace(values))
+                for i, bias in enumerate(self._bias)]
+
+    def _verify_scores(self, seed: int, points: int) -> Check:
+        net = self.scores
         if net.n_params <= current().symbolic_verify_parameters:
             for i in range(1, self.n_outputs + 1):
                 check = check_equal(net.output(i), self.explicit_model(i), seed=seed)
@@ -140,7 +185,7 @@ class Collapse(Shows):
 
         # W' and b' are polynomials in the weights when every g has rational coefficients: test the
         # identity modulo a prime (fast, and far stronger than a few small rationals); else at rationals
-        modular = exact.agrees_modulo_prime(self.network, model_modulo_prime, seed, points)
+        modular = exact.agrees_modulo_prime(self.scores, model_modulo_prime, seed, points)
         if modular is not None:
             return modular
 
@@ -154,7 +199,7 @@ class Collapse(Shows):
             return [Add(*[Mul(value(row[i]), xk) for row, xk in zip(matrix, x)], value(bias))
                     for i, bias in enumerate(self._bias)]
 
-        return exact.agrees_at_points(self.network, model, seed, points)
+        return exact.agrees_at_points(self.scores, model, seed, points)
 
     @cached_property
     def proof(self) -> Derivation:
@@ -165,11 +210,14 @@ class Collapse(Shows):
         return [(line.lhs, line.rhs) for line in self.definitions()]
 
     def __repr__(self) -> str:
-        return f"Collapse({self.network!r} → linear model in {self.network.sizes[0]} inputs)"
+        model = "linear model" if self.link is None else "softmax of a linear model"
+        return f"Collapse({self.network!r} → {model} in {self.network.sizes[0]} inputs)"
 
 
 def collapse(network: Network, progress: Progress | None = None) -> Collapse:
     """Collapse an all-affine network to f(x) = w'·x + b'; raise NotCollapsible with a witness otherwise.
+
+    A softmax output layer is kept as the link of the collapsed scores: softmax(W'^T x + b').
 
     >>> from symnn import Network
     >>> result = collapse(Network([3, 4, 1], activation="linear", bias=False))
@@ -180,8 +228,19 @@ def collapse(network: Network, progress: Progress | None = None) -> Collapse:
         raise InvalidArgumentError(f"collapse() takes a symnn Network, not {type(network).__name__}")
     if progress is not None and not callable(progress):
         raise InvalidArgumentError(f"progress must be a callable (iterable, total, description) or None, not {progress!r}")
+    if not network.layers[-1].activation.is_vector:
+        try:
+            require_affine(network.layers)
+        except NotCollapsible as error:
+            raise NotCollapsible(str(error), find_witness(network)) from None
+        return Collapse(network, progress)
+    scores = scores_network(network)
     try:
-        require_affine(network.layers)
+        require_affine(network.layers[:-1])
     except NotCollapsible as error:
-        raise NotCollapsible(str(error), find_witness(network)) from None
+        witness = find_witness(scores)
+        message = (str(error).replace("so the network is not one linear model", f"so the scores z^[{network.depth}] "
+                                      "under the softmax are not one linear model") +
+                   " (the network is not multinomial logistic regression)")
+        raise NotCollapsible(message, None if witness is None else replace(witness, scores=True)) from None
     return Collapse(network, progress)

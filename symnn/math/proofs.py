@@ -23,16 +23,26 @@ from symnn.config import current
 def _affine_sentence(network: Network) -> str:
     parts = []
     for layer in network.layers:
+        if layer.activation.is_vector:
+            continue  # the softmax output, said in _softmax_sentence
         s, t = layer.activation.affine_coefficients
         parts.append(f"layer {layer.index}: $g(z) = {latex(layer.activation.expr)}$ "
                      f"($s = {latex(s)}$, $t = {latex(t)}$)")
-    return "Every activation is affine, $g(z) = s z + t$, decided from $g$ itself ($g'' = 0$): " + "; ".join(parts) + "."
+    which = "below the softmax output " if network.layers[-1].activation.is_vector else ""
+    return (f"Every activation {which}is affine, $g(z) = s z + t$, decided from $g$ itself ($g'' = 0$): "
+            + "; ".join(parts) + ".")
 
 
 def _model_tex(net: Network) -> str:
     """w'·x + b' for one output, W'^T x + b' for several; without b' when the network has no biases."""
     model = "w' \\cdot x" if net.sizes[-1] == 1 else "W'^T x"
     return model + (" + b'" if net.has_bias else "")
+
+
+def _softmax_sentence(net: Network) -> str:
+    L = net.depth
+    return (f" The output layer is softmax, $a_i^{{[{L}]}} = e^{{z_i^{{[{L}]}}}} / \\sum_m e^{{z_m^{{[{L}]}}}}$: a function "
+            f"of the scores $z^{{[{L}]}}$, so it is enough that they collapse.")
 
 
 
@@ -45,16 +55,25 @@ def collapse_proof(result) -> Derivation:
     larger ones the block form, the first coefficient written out, and where the rest are.
     ``result`` is a symnn.math.collapse.Collapse (which calls this for its ``proof``).
     """
-    net = result.network
+    original, net = result.network, result.scores  # the same network unless its output is softmax
+    softmax = result.link is not None
+    L = net.depth
     proof = Derivation(
-        f"{net!r} collapses to a linear model",
-        intro=_affine_sentence(net),
-        conclusion=f"So the network computes one linear model ${_model_tex(net)}$: its hidden layers add nothing a "
-                   "single layer could not.",
+        f"{original!r} collapses to " + ("multinomial logistic regression" if softmax else "a linear model"),
+        intro=_affine_sentence(original) + (_softmax_sentence(original) if softmax else ""),
+        conclusion=(f"So the network computes one linear model ${_model_tex(net)}$: its hidden layers add nothing a "
+                    "single layer could not." if not softmax else
+                    f"So the network computes multinomial logistic regression, "
+                    f"$a^{{[{L}]}} = \\operatorname{{softmax}}({_model_tex(net)})$: one linear layer of scores under the "
+                    "softmax; its hidden layers add nothing a single layer could not."),
     )
     lhs, rhs = block_identity(net, symbolic=True)
     proof.step(lhs, rhs, "multiply out, with $(AB)^T = B^T A^T$; this holds whatever the layer sizes $n_0, \\ldots, n_L$ "
-               "($W^{[j]}$ is $n_{j-1} \\times n_j$)")
+               "($W^{[j]}$ is $n_{j-1} \\times n_j$)" + (f": these are the scores $z^{{[{L}]}}$" if softmax else ""))
+    if softmax:
+        z_block = notation.matrix("z", net.block_sizes(True)[-1], 1, L)
+        proof.define(notation.matrix("a", net.block_sizes(True)[-1], 1, L), result.link(z_block),
+                     "the output layer: softmax of the scores")
     settings = current()
     if net.n_params > settings.proof_parameters:
         _first_entry(proof, result)
@@ -64,14 +83,20 @@ def collapse_proof(result) -> Derivation:
             proof.define(layer.a_symbol(i), layer.unit_a(i), f"unit {i} of layer {layer.index}")
     last = net.layers[-1]
     for i in range(1, min(result.n_outputs, settings.proof_outputs) + 1):
-        output_symbol = last.a_symbol(i)
-        proof.define(output_symbol, last.unit_a(i), f"output {i}, from the layer below")
+        output_symbol = last.z_symbol(i) if softmax else last.a_symbol(i)
+        proof.define(output_symbol, last.unit_z(i) if softmax else last.unit_a(i),
+                     f"{'score' if softmax else 'output'} {i}, from the layer below")
         ws, bp = result.symbols(i)
         inputs = net.inputs()
         for line in result.definitions(i):
             what = "the constant" if line.lhs == bp else f"${latex(inputs[ws.index(line.lhs)])}$"
             proof.define(line.lhs, line.rhs, f"the coefficient of {what}")
         proof.step(output_symbol, result.model(i), "substitute the layers below, multiply out and collect each $x_k$")
+    if softmax:
+        shown = min(result.n_outputs, settings.proof_outputs)
+        for i in range(1, shown + 1):
+            proof.define(last.a_symbol(i), original.layers[-1].g_of_z(i),
+                         "softmax of the collapsed scores" if i == 1 else "")
     if result.n_outputs > settings.proof_outputs:
         first, last = settings.proof_outputs + 1, result.n_outputs
         which = f"Output {first} follows" if first == last else f"Outputs {first} to {last} follow"
@@ -88,7 +113,7 @@ FIRST_ENTRIES = 3
 def _first_entry(proof: Derivation, result) -> None:
     """Past the elementwise size: W' and b' in block form, W' with its first entries and ⋮, those entries
     in Σ form (written out and checked when short), and where the others are."""
-    net = result.network
+    net = result.scores
     _collapsed_blocks(proof, net)
     names = "jmpqrsuv"
     if net.depth - 1 > len(names):
@@ -199,14 +224,20 @@ def non_collapse_proof(network: Network, witness) -> Derivation:
         return ", ".join(items) if items else "all coordinates 0"
 
     zero_note = "" if all(v != 0 for v in (*witness.x, *witness.y)) else " (every other coordinate 0)"
+    L = network.depth
+    scores = (f" Under the softmax output, $f$ is the scores $z^{{[{L}]}}$ the softmax turns into probabilities "
+              f"(multinomial logistic regression would make them linear in $x$); the values are those of "
+              f"$z_{{{witness.output}}}^{{[{L}]}}$." if witness.scores else
+              f" The values are those of output {witness.output}." if network.sizes[-1] > 1 else "")
     proof = Derivation(
         f"{network!r} does not collapse",
         intro=("Every affine $f$ satisfies $f(x + y) + f(0) = f(x) + f(y)$. Take the weights below and the "
-               f"inputs $x$: {point('x', witness.x)}; and $y$: {point('y', witness.y)}{zero_note}."
-               + (f" The values are those of output {witness.output}." if network.sizes[-1] > 1 else "")),
+               f"inputs $x$: {point('x', witness.x)}; and $y$: {point('y', witness.y)}{zero_note}." + scores),
         given=dict(witness.params),
-        conclusion="The two sides differ, so no choice of $w'$ and $b'$ makes this network a linear model: "
-                   "its nonlinear activations are what give the hidden layers their power.",
+        conclusion=("The two sides differ, so no choice of $w'$ and $b'$ makes this network a linear model: "
+                    "its nonlinear activations are what give the hidden layers their power." if not witness.scores
+                    else "The two sides differ, so no choice of $W'$ and $b'$ makes the scores linear: the network "
+                    "is not multinomial logistic regression; its nonlinear hidden layers are what give it its power."),
     )
     for value, exact_value in ((f(x_s), witness.f_x), (f(y_s), witness.f_y), (f(x_s + y_s), witness.f_x_plus_y),
                                (f(Integer(0)), witness.f_zero)):

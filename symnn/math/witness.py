@@ -36,6 +36,7 @@ class Witness:
     f_y: Expr
     f_x_plus_y: Expr
     f_zero: Expr
+    scores: bool = False  # f is the scores z^{[L]} under a softmax output, not the output itself
 
     @property
     def difference(self) -> Expr:
