@@ -46,7 +46,8 @@ EXAMPLES = {
     "activations": "example: symnn activations --plot activations.png",
     "neuron": "example: symnn neuron --inputs 3 --activation sigmoid --format latex",
     "network": "example: symnn network 3,4,1 --activation linear",
-    "digits": "example: symnn digits --data handwritten --hidden 8",
+    "digits": "examples: symnn digits --data handwritten --hidden 8\n"
+              "          symnn digits --classes 10 --data variants --plot digits-out",
     "backprop": "examples: symnn backprop 2,2,1 --activation sigmoid --loss bce\n"
                 "          symnn backprop 2,2,2 --activation sigmoid --loss squared_error \\\n"
                 "            --weights '[[[0.15, 0.25], [0.2, 0.3]], [[0.4, 0.5], [0.45, 0.55]]]' \\\n"
@@ -220,20 +221,27 @@ def build_parser() -> argparse.ArgumentParser:
                         help="how to print without --out (default text); with --out, html writes HTML pages")
     derive.set_defaults(run="cmd_derive")
 
-    digits = sub.add_parser("digits", help="train, test and cross-check a 7×5 digit classifier (0 vs 1)",
-                            epilog=EXAMPLES["digits"])
+    digits = sub.add_parser("digits", help="train, test and cross-check a 7×5 digit classifier (0 vs 1, or all ten)",
+                            epilog=EXAMPLES["digits"], formatter_class=argparse.RawDescriptionHelpFormatter)
+    digits.add_argument("--classes", choices=["2", "10"], default="2",
+                        help="2: the lecture's 0 and 1 with one sigmoid output (default); 10: every digit, "
+                             "a softmax output trained on the cross-entropy")
     digits.add_argument("--data", choices=["lecture", "variants", "handwritten"], default="lecture",
-                        help="the lecture's two images, seeded variants (5%% pixel flips), or real handwriting "
-                             "(needs scikit-learn)")
+                        help="the lecture's images (ten in their style with --classes 10), seeded variants "
+                             "(5%% pixel flips), or real handwriting (needs scikit-learn)")
     digits.add_argument("--hidden", type=_number("a positive number of hidden units", 1, current().hidden_units,
                                                  "; the symbolic cross-check of a 35-H-1 network grows with H²"),
                         default=None, metavar="H",
-                        help=f"a 35-H-1 network instead of the single neuron (H from 1 to {current().hidden_units}, the hidden_units setting)")
+                        help=f"a hidden layer of H sigmoid units (35-H-1, or 35-H-10 with --classes 10) instead of a "
+                             f"single layer (H from 1 to {current().hidden_units}, the hidden_units setting)")
     digits.add_argument("--epochs", type=_number("a positive number of epochs", 1, MAX_EPOCHS), default=None,
-                        help=f"training epochs, 1 to {MAX_EPOCHS} (default depends on --data)")
+                        help=f"training epochs, 1 to {MAX_EPOCHS} (default: by --data for two digits, "
+                             "train's default for ten)")
     digits.add_argument("--seed", type=_number("a whole number", 0, 10**MAX_DIGITS - 1), default=0,
                         help="seed of the data, the split and the initial weights (0 to 999999999; default 0)")
     digits.add_argument("--format", choices=["text", "json"], default="text")
+    digits.add_argument("--plot", metavar="DIR", help="also write confusion.png, weights.png (the first layer's "
+                        "weights on the 7×5 grid) and training.png into DIR (needs matplotlib)")
     digits.set_defaults(run="cmd_digits")
     return parser
 

@@ -24,14 +24,15 @@ from sympy import FiniteSet, Interval, S, oo
 from symnn.app import backprop_command, catalog, documents
 from symnn.app.classify import classify_digits
 from symnn.app.cli import MAX_DIGITS, read_count
-from symnn.app.plots import activations_figure
+from symnn.app.confusion import class_accuracies
+from symnn.app.plots import REPORT_FIGURES, activations_figure, report_figures
 from symnn.app.tour import run_tour
 from symnn.core import activations, guards
 from symnn.core.layer import Neuron
 from symnn.core.network import Network
 from symnn.core.printing import latex, pretty, terminal_width
 from symnn.errors import (EXIT_FAILURE, EXIT_OK, ExpressionTooLarge, FailureError, InvalidArgumentError,
-                          InvalidSizeError)
+                          InvalidSizeError, require)
 from symnn.math.collapse import NotCollapsible, collapse
 from symnn.math.proofs import non_collapse_proof
 from symnn.render.derivation import derivation_body
@@ -493,7 +494,11 @@ def _print_derivations(names: list[str], fmt: str) -> int:
 
 
 def digits_json(report) -> dict:
-    """The documented keys; a number that is not finite is null, and then a "note" says which."""
+    """The documented keys; a number that is not finite is null, and then a "note" says which.
+
+    Ten digits (a softmax output) add "classes", "confusion" (rows the true digit, columns the
+    predicted one, on the test images) and "class_accuracy" (each digit's share of right answers).
+    """
     notes: list[str] = []
     check = report.crosscheck
     data = {
@@ -509,17 +514,38 @@ def digits_json(report) -> dict:
                                    for i, v in enumerate(check.max_rel)]},
         "predictions_agreeing_with_symbolic_z": report.agreeing, "held_out": report.held_out,
     }
+    if report.network.sizes[-1] > 1:  # one output unit per digit
+        matrix = report.confusion
+        data.update(classes=len(matrix), confusion=matrix.tolist(), class_accuracy=class_accuracies(matrix))
     if notes:
         data["note"] = "; ".join(notes)
     return data
 
 
+def _plot_folder(text: str | None) -> str | None:
+    """``--plot DIR``: a folder for the pictures, refused before training if it is empty or names a file."""
+    if text is None:
+        return None
+    if not text.strip():
+        raise InvalidArgumentError("--plot needs a folder for the pictures, not an empty name")
+    if Path(text).suffix.lower() == ".png":
+        raise InvalidArgumentError(f"--plot takes a folder, into which {', '.join(REPORT_FIGURES)} are written, "
+                                   f"not a file name {text!r}")
+    require("matplotlib", "plot", "pictures")  # missing: say so now, not after the training
+    return text
+
+
 def cmd_digits(args) -> int:
-    report = classify_digits(args.data, hidden=args.hidden, epochs=args.epochs, seed=args.seed)
+    folder = _plot_folder(args.plot)
+    report = classify_digits(args.data, hidden=args.hidden, epochs=args.epochs, seed=args.seed,
+                             classes=int(args.classes))
     if args.format == "json":
         print(dumps(digits_json(report)))
     else:
         print("\n".join(report.lines()))
+    if folder is not None:
+        for path in report_figures(report, folder):
+            print(f"wrote {path}", file=sys.stderr)
     agreed = report.agreeing == report.test_size and report.crosscheck.ok(1e-12)
     if not agreed:
         print("symnn: the numeric results do not agree with the symbolic form", file=sys.stderr)

@@ -1,76 +1,33 @@
 """Pictures with matplotlib (optional extra ``symnn[plot]``, imported only when a picture is asked for).
 
-Activation functions and their derivatives, the 7×5 digits, a trained neuron's
-weights as a 7×5 heat map, a network diagram labelled a_i^{[j]}, w_{ki}^{[j]} and
-b_i^{[j]} (the layout of ``symnn.render.diagram``, shared with the TikZ and SVG
-pictures), and a training curve. Each ``draw_*`` function returns a matplotlib
-``Figure`` (made without pyplot, so a notebook's backend is left alone); each
-``*_figure`` function draws it, writes a PNG atomically and returns its path.
+Activation functions and their derivatives, a network diagram labelled a_i^{[j]},
+w_{ki}^{[j]} and b_i^{[j]} (the layout of ``symnn.render.diagram``, shared with the
+TikZ and SVG pictures), and a training curve; the pictures of the digits and of a
+digit classifier (images, weights on the 7×5 grid, confusion matrix) live in
+``symnn.app.digit_plots`` and are reachable here too. Each ``draw_*`` function
+returns a matplotlib ``Figure`` (made without pyplot, so a notebook's backend is
+left alone); each ``*_figure`` function draws it, writes a PNG atomically and
+returns its path.
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 from sympy import Max, Piecewise, Rational, exp, log, tanh
 
-from symnn.app.files import write_bytes_atomic
+from symnn.app.digit_plots import (PIXEL_NOTE, class_weights_figure, confusion_figure, digits_figure,  # noqa: F401
+                                   draw_class_weights, draw_confusion, draw_digits, draw_report_weights, draw_weights,
+                                   weights_figure)
+from symnn.app.figures import DPI, check_path, minus, new_figure, number, save_png, to_png  # noqa: F401
 from symnn.core.activations import LOSSES, Activation, get, z
 from symnn.core.network import Network
 from symnn.core.printing import SymnnLatexPrinter
-from symnn.data.digits import COLUMNS, ROWS
-from symnn.errors import FailureError, InvalidArgumentError, require
+from symnn.errors import InvalidArgumentError
 from symnn.numeric.compile import elementwise, numpy_activation
 from symnn.render.diagram import is_box, layout, name_lines, node_box, symbol_center
-
-DPI = 120
-
-
-def _figure(**options):
-    """A matplotlib Figure that belongs to no pyplot state (no window, no backend switch)."""
-    require("matplotlib", "plot", "pictures")
-    from matplotlib.figure import Figure
-
-    return Figure(**options)
-
-
-def _check_path(path) -> Path:
-    path = Path(path)
-    if path.suffix.lower() != ".png":
-        raise InvalidArgumentError(f"pictures are written as PNG: give a file name ending in .png, not {path.name!r}")
-    return path
-
-
-def to_png(figure) -> bytes:
-    """The figure as PNG bytes (for IPython.display.Image, or an HTML page)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
-    return buffer.getvalue()
-
-
-def _save(figure, path) -> Path:
-    path = _check_path(path)
-    data = to_png(figure)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(path, data)
-    except OSError as error:
-        raise FailureError(f"cannot write {path}: {error.strerror}") from None
-    return path
-
-
-def _minus(text: str) -> str:
-    return text.replace("-", "\N{MINUS SIGN}")
-
-
-def number(value: float, digits: int = 1) -> str:
-    """A value rounded for a label, with a real minus sign and never "−0.0" (what rounds to 0 prints as 0.0)."""
-    rounded = round(float(value), digits) + 0.0  # + 0.0 turns −0.0 into 0.0
-    return _minus(f"{rounded:.{digits}f}")
-
 
 # --- activation functions --------------------------------------------------------------
 
@@ -129,7 +86,7 @@ def draw_activations(names: Sequence[str] = ACTIVATION_PANELS):
     """g(z) and g′(z) of each activation, one titled panel each, as on the lecture's activation slides."""
     columns = min(4, len(names))
     rows = -(-len(names) // columns)
-    figure = _figure(figsize=(3.3 * columns, 3.1 * rows), layout="constrained")
+    figure = new_figure(figsize=(3.3 * columns, 3.1 * rows), layout="constrained")
     axes = figure.subplots(rows, columns, squeeze=False)
     z_values = np.linspace(-5, 5, 801)
     for axis, name in zip(axes.flat, names):
@@ -151,70 +108,8 @@ def draw_activations(names: Sequence[str] = ACTIVATION_PANELS):
 
 def activations_figure(path, names: Sequence[str] = ACTIVATION_PANELS) -> Path:
     """``draw_activations`` written to ``path`` (PNG)."""
-    _check_path(path)
-    return _save(draw_activations(names), path)
-
-
-# --- digits and the digit neuron's weights ---------------------------------------------------
-
-def draw_digits(images: np.ndarray, labels: Sequence | None = None, title: str = ""):
-    """7×5 binary images side by side, black ink on white, rows and columns numbered as the 35-vector counts them."""
-    images = np.asarray(images).reshape(-1, ROWS, COLUMNS)
-    figure = _figure(figsize=(1.9 * len(images) + 0.6, 3.0), layout="constrained")
-    axes = figure.subplots(1, len(images), squeeze=False)
-    for number_, (axis, picture) in enumerate(zip(axes.flat, images)):
-        axis.imshow(picture, cmap="Greys", vmin=0, vmax=1)
-        axis.set_xticks(range(COLUMNS), [str(c + 1) for c in range(COLUMNS)], fontsize=7)
-        axis.set_yticks(range(ROWS), [str(r + 1) for r in range(ROWS)], fontsize=7)
-        axis.set_xlabel("column", fontsize=8)
-        axis.set_ylabel("row", fontsize=8)
-        axis.set_title(f"digit {labels[number_]}" if labels is not None else f"image {number_ + 1}", fontsize=10)
-    figure.suptitle(title or "7×5 digit images")
-    return figure
-
-
-def digits_figure(path, images: np.ndarray, labels: Sequence | None = None, title: str = "") -> Path:
-    """``draw_digits`` written to ``path`` (PNG)."""
-    _check_path(path)
-    return _save(draw_digits(images, labels, title), path)
-
-
-def _text_colour(rgba) -> str:
-    """White on a dark cell, black on a light one (by the cell's relative luminance)."""
-    red, green, blue = rgba[:3]
-    return "white" if 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.5 else "black"
-
-
-# the flattening of symnn.data.digits: row by row, x_1..x_5 the top row
-PIXEL_NOTE = "input k = 5·(row − 1) + column: x₁…x₅ the top row, x₃₁…x₃₅ the bottom row"
-
-
-def draw_weights(weights: np.ndarray, title: str = "Weights of the digit neuron", bias: float | None = None):
-    """A neuron's 35 weights w_{k1}^{[1]} as the 7×5 picture they multiply, diverging colours centred on zero."""
-    picture = np.asarray(weights, dtype=float).reshape(ROWS, COLUMNS)
-    limit = float(np.abs(picture).max()) or 1.0
-    figure = _figure(figsize=(4.6, 5.6), layout="constrained")
-    axis = figure.add_subplot()
-    shown = axis.imshow(picture, cmap="RdBu_r", vmin=-limit, vmax=limit)
-    for (row, column), value in np.ndenumerate(picture):
-        axis.text(column, row, number(value), ha="center", va="center", fontsize=8,
-                  color=_text_colour(shown.cmap(shown.norm(value))))
-    axis.set_xticks(range(COLUMNS), [str(c + 1) for c in range(COLUMNS)])
-    axis.set_yticks(range(ROWS), [str(r + 1) for r in range(ROWS)])
-    axis.set_xlabel("column")
-    axis.set_ylabel("row (top to bottom)")
-    heading = title if bias is None else f"{title}\nbias $b_1^{{[1]}}$ = {number(bias, 2)}"
-    axis.set_title(heading, fontsize=10)
-    figure.colorbar(shown, ax=axis, shrink=0.85, label="weight $w_{k1}^{[1]}$  (red: towards 1, blue: towards 0)")
-    figure.supxlabel(PIXEL_NOTE, fontsize=8)
-    return figure
-
-
-def weights_figure(path, weights: np.ndarray, title: str = "Weights of the digit neuron",
-                   bias: float | None = None) -> Path:
-    """``draw_weights`` written to ``path`` (PNG)."""
-    _check_path(path)
-    return _save(draw_weights(weights, title, bias), path)
+    check_path(path)
+    return save_png(draw_activations(names), path)
 
 
 # --- the network diagram ---------------------------------------------------------------------
@@ -236,7 +131,7 @@ def draw_network(network: Network):
     x0, y0, x1, y1 = diagram.bounds
     # at 1 : 1 a label is 8 pt, as the layout's box sizes assume; everything is scaled alike
     k = NETWORK_SCALE
-    figure = _figure(figsize=(k * (x1 - x0) / 2.54, k * (y1 - y0) / 2.54))
+    figure = new_figure(figsize=(k * (x1 - x0) / 2.54, k * (y1 - y0) / 2.54))
     axis = figure.add_axes((0, 0, 1, 1))
     axis.set_xlim(x0, x1)
     axis.set_ylim(y0, y1)
@@ -286,8 +181,8 @@ def draw_network(network: Network):
 
 def network_figure(path, network: Network) -> Path:
     """``draw_network`` written to ``path`` (PNG)."""
-    _check_path(path)
-    return _save(draw_network(network), path)
+    check_path(path)
+    return save_png(draw_network(network), path)
 
 
 # --- training -------------------------------------------------------------------------------------
@@ -316,7 +211,7 @@ def draw_training(history, title: str = "Training", loss: str | None = None):
     if loss not in LOSS_NAMES:
         raise InvalidArgumentError(f"unknown loss {loss!r}; choose one of {', '.join(LOSS_NAMES)}")
     epochs = [record.epoch for record in history]
-    figure = _figure(figsize=(6.4, 3.8), layout="constrained")
+    figure = new_figure(figsize=(6.4, 3.8), layout="constrained")
     axis = figure.add_subplot()
     lines = axis.plot(epochs, [record.loss for record in history], color="tab:blue", label=f"loss ({loss})")
     axis.set_xlabel("epoch")
@@ -336,5 +231,21 @@ def draw_training(history, title: str = "Training", loss: str | None = None):
 
 def training_figure(path, history, title: str = "Training", loss: str | None = None) -> Path:
     """``draw_training`` written to ``path`` (PNG)."""
-    _check_path(path)
-    return _save(draw_training(history, title, loss), path)
+    check_path(path)
+    return save_png(draw_training(history, title, loss), path)
+
+
+# --- a digit classifier's pictures, all at once ---------------------------------------------------
+
+# the files ``report_figures`` writes into its folder
+REPORT_FIGURES = ("confusion.png", "weights.png", "training.png")
+
+
+def report_figures(report, directory) -> list[Path]:
+    """A trained digit classifier's pictures as PNGs in ``directory``: the confusion matrix on its test images,
+    the first layer's weights on the 7×5 grid, and the training curve (``symnn digits --plot DIR``)."""
+    directory = Path(directory)
+    confusion, weights, training = (directory / name for name in REPORT_FIGURES)
+    loss = "bce" if report.classes == 2 else "cross_entropy"
+    return [confusion_figure(confusion, report), class_weights_figure(weights, report),
+            training_figure(training, report.result.history, f"Training {report.network!r} on {report.data}", loss)]
