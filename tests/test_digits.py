@@ -178,3 +178,18 @@ def test_ten_class_variants_and_handwriting():
     pytest.importorskip("sklearn")
     real = digits.handwritten(classes=10)
     assert real.X.shape == (1797, 35) and set(np.unique(real.y)) == set(range(10))
+
+
+def test_two_digit_report_tables_the_held_out_images_by_true_and_predicted_digit():
+    report = report_for("variants", None)
+    _, test_set = load("variants")
+    predicted = hand_z(test_set.X, report.result.params, 1) >= 0
+    counts = [[int(((test_set.y == t) & (predicted == p)).sum()) for p in (0, 1)] for t in (0, 1)]
+    lines = report.lines()
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    start = lines.index("held-out test images by true digit (row) and predicted digit (column):")
+    assert lines[start + 1] == "  true │    0    1 │ correct"
+    for t in (0, 1):
+        words = lines[start + 3 + t].split()
+        assert [int(w) for w in words[2:4]] == counts[t] and words[-1] == f"{counts[t][t] / sum(counts[t]):.1%}"
+    assert report.confusion.tolist() == counts

@@ -4,11 +4,24 @@ Images are flattened row by row into the 35-vector the slide shows
 (x_1..x_5 the top row, x_31..x_35 the bottom row). The label is the digit. By default only the
 lecture's two classes, 0 and 1; ``classes=10`` gives all ten digits.
 
-The slides draw only the 0 and the 1. The other eight (GLYPHS) are drawn in the same style: one
-pixel wide strokes inside the 5 × 3 interior of the 7 × 5 frame (the first and last row and column
-blank, as on the slides), in shapes of the common 3 × 5 pixel fonts chosen so that every two digits
-differ in at least three pixels (a search over a few shapes per digit; tests/test_digits.py checks it),
-so that a flipped pixel or two still leaves each image nearest its own digit.
+How the ten glyphs (GLYPHS) are drawn. The slides draw only the 0 (the outline of the 5 × 3
+interior) and the 1 (a stem in the middle column with a flag at its top left). The other eight
+follow the same rules:
+
+- the same frame: the first and last row and column blank, ink only in the 5 × 3 interior;
+- the same pen: strokes one pixel wide, as in the slides' 0 and 1;
+- the shapes of the common 3 × 5 pixel fonts, picked among their variants so that every two
+  digits differ in at least three pixels (the Hamming distance; tests/test_digits.py checks it).
+  The plainest shapes are too close: an 8 with a full middle bar is one pixel from the 0, a 4 with
+  an open top ("#.#") one from the 9, a 3 of three full bars two from the 2, and a 6 or 9 with both
+  ends closed two from the 0. So the 8 has a pinched waist (".#."), the 4 its diagonal ("..#",
+  ".##", "#.#"), the 3 and the 5 rounded corners ("##."), the 6 and the 9 open tails (a single
+  stroke at the top of the 6, at the bottom of the 9), and the 7 a stem down the middle column.
+
+The closest pairs are 0–2 and 0–8 (three pixels), every other pair four or more. So one flipped
+pixel leaves an image strictly nearest its own digit (at distance 1, every other at 2 or more), but
+two flips can turn a 0 into a 2 or an 8 (on the 5 % flip variants a trained softmax most often
+takes a 0 for an 8).
 """
 
 from __future__ import annotations
