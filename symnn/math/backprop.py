@@ -24,7 +24,9 @@ from symnn.core import notation
 from symnn.core.network import Network
 from symnn.core.printing import latex
 from symnn.errors import InvalidArgumentError
-from symnn.math.backprop_rules import EVALF_PRECISION, checked_sample, LOSS, LOSS_WORDS, BackpropRules, Claim, as_number
+from symnn.math.backprop_rules import (A, EVALF_PRECISION, LOSS, LOSS_WORDS, BackpropRules, Claim, as_number,
+                                      checked_sample, loss_slope)
+from symnn.core.activations import Y
 from symnn.math.derivation import Derivation
 from symnn.math.equality import Check, check_equal, vanishes
 from symnn.render.derivation import UPDATE
@@ -75,6 +77,8 @@ def display_loss(bp: BackpropRules):
         if bp.loss == "bce":
             terms += [Mul(-1, y, log(a), evaluate=False),
                       Mul(-1, Add(1, -y, evaluate=False), log(Add(1, -a, evaluate=False)), evaluate=False)]
+        elif bp.loss == "cross_entropy":
+            terms.append(Mul(-1, y, log(a), evaluate=False))
         else:
             terms.append(Mul(Rational(1, 2), Add(a, -y, evaluate=False) ** 2, evaluate=False))
     return Add(*terms, evaluate=False)
@@ -107,6 +111,9 @@ def _layer_rules(derivation: Derivation, bp: BackpropRules, j: int, claims: list
     for claim in shown:
         i = claim.unit
         derivation.define(claim.lhs, Derivative(LOSS, layer.z_symbol(i)), _delta_reason(j, i))
+        if bp.softmax and j == net.depth and claim is deltas[0]:
+            _softmax_route(derivation, bp, claim)
+            continue
         why = _delta_check_reason(bp, j) if claim is deltas[0] else "likewise"
         derivation.step(claim.lhs, _display_rule(bp, j, i), why, same_line=True,
                         order="none" if j < net.depth else None, oracle=lambda c=claim: bp.check(c, seed=_seed(c)))
@@ -130,6 +137,37 @@ def _layer_rules(derivation: Derivation, bp: BackpropRules, j: int, claims: list
         derivation.step(Derivative(LOSS, notation.BiasAt(i, layer_j)), notation.DeltaAt(i, layer_j),
                         f"every bias of layer {j}: a weight on a constant input 1",
                         oracle=lambda: _combined([bp.check(c, seed=_seed(c)) for c in _sampled(bp, biases)]))
+
+
+def _softmax_route(derivation: Derivation, bp: BackpropRules, claim: Claim) -> None:
+    """δ_i^{[L]} after softmax by its Jacobian, Σ_m ∂ℓ/∂a_m · a_m([m = i] − a_i), and for the cross-entropy
+    on to a_i − y_i (the a_m cancel, then Σ_m y_m = 1); each line checked against sympy.diff."""
+    last = bp.network.layers[-1]
+    i, L = claim.unit, bp.network.depth
+    a_i = last.a_symbol(i)
+
+    def checked(rhs):
+        return lambda: bp.check(Claim(claim.lhs, rhs, "delta", L, i), seed=_seed(claim))
+
+    route = jacobian_display(bp, i)
+    derivation.step(claim.lhs, route,
+                    f"the chain rule through every output: softmax makes each $a_m^{{[{L}]}}$ depend on "
+                    f"$z_{{{i}}}^{{[{L}]}}$, $\\partial a_m / \\partial z_{{{i}}} = a_m([m = {i}] - a_{{{i}}})$",
+                    same_line=True, order="none", oracle=checked(route))
+    if bp.loss != "cross_entropy":
+        return
+    ys = bp.targets()
+    cancelled = Add(*[Mul(-1, y, Add(1, -a_i, evaluate=False), evaluate=False) if m == i else Mul(y, a_i, evaluate=False)
+                      for m, y in enumerate(ys, start=1)], evaluate=False)
+    derivation.step(claim.lhs, cancelled, "each $a_m$ cancels against the $1/a_m$ of $\\partial \\ell / \\partial a_m$",
+                    same_line=True, order="none", oracle=checked(cancelled))
+    collected = Add(Mul(a_i, Add(*ys, evaluate=False), evaluate=False), Mul(-1, ys[i - 1], evaluate=False),
+                    evaluate=False)
+    derivation.step(claim.lhs, collected, f"collect $a_{{{i}}}^{{[{L}]}}$", same_line=True, order="none",
+                    oracle=checked(collected))
+    derivation.step(claim.lhs, _display_rule(bp, L, i),
+                    "the targets are class probabilities, $\\sum_m y_m = 1$ (one-hot for a labelled class)",
+                    same_line=True, oracle=lambda: bp.check(claim, seed=_seed(claim)))
 
 
 def _sampled(bp: BackpropRules, claims: list) -> list:
@@ -160,6 +198,8 @@ def _delta_check_reason(bp: BackpropRules, j: int) -> str:
         return (f"chain rule: $z_i^{{[{j}]}}$ reaches the loss only through layer {j + 1}, and "
                 f"$\\partial z_m^{{[{j + 1}]}}/\\partial z_i^{{[{j}]}} = w_{{im}}^{{[{j + 1}]}} g'(z_i^{{[{j}]}})$")
     output = net.layers[-1].activation
+    if bp.softmax:
+        return "likewise"
     if bp._output_delta_is_a_minus_y() and bp.loss == "bce":
         return "$\\partial\\ell/\\partial a \\cdot g'(z)$: $\\sigma' = a(1 - a)$ cancels the cross-entropy's denominator"
     return f"$\\partial\\ell/\\partial a \\cdot g'(z)$ for {output.name}"
@@ -185,10 +225,28 @@ def _display_output_delta(bp: BackpropRules, i: int):
     error = Add(a, Mul(-1, y, evaluate=False), evaluate=False)
     if bp._output_delta_is_a_minus_y():
         return error
+    if bp.softmax:
+        return jacobian_display(bp, i)
     if bp.loss in ("squared_error", "mse"):
         factors = _written_factors(bp.g_prime(bp.network.depth, i), a)
         return Mul(error, *factors, evaluate=False) if factors else error
     return bp.delta(bp.network.depth, i)
+
+
+def jacobian_display(bp: BackpropRules, i: int):
+    """Σ_m ∂ℓ/∂a_m · a_m([m = i] − a_i) written term by term with each sign in front:
+    −(y_1/a_1)·a_1·(1 − a_1) + (y_2/a_2)·a_2·a_1 + … for the cross-entropy."""
+    last = bp.network.layers[-1]
+    a_i = last.a_symbol(i)
+    terms = []
+    for m in range(1, last.n_out + 1):
+        a_m = last.a_symbol(m)
+        coefficient, slope = loss_slope(bp.loss).xreplace({A: a_m, Y: bp.target(m)}).as_coeff_Mul()
+        negative = (coefficient < 0) != (m != i)
+        share = Add(1, Mul(-1, a_i, evaluate=False), evaluate=False) if m == i else a_i
+        factors = ([] if abs(coefficient) == 1 else [abs(coefficient)]) + [slope, a_m, share]
+        terms.append(Mul(-1, *factors, evaluate=False) if negative else Mul(*factors, evaluate=False))
+    return Add(*terms, evaluate=False)
 
 
 def display_z(layer, i: int):
