@@ -1,4 +1,4 @@
-"""Reading scikit-learn and PyTorch networks: symnn's forward pass agrees with the library's own."""
+"""Reading scikit-learn and PyTorch networks, softmax outputs included: symnn's forward pass agrees with the library's own."""
 
 import sys
 
@@ -40,14 +40,56 @@ def test_sklearn_regressor_agrees_with_predict():
     np.testing.assert_allclose(compile(net)(X, Params.from_sklearn(model))[:, 0], model.predict(X), rtol=1e-12)
 
 
-def test_sklearn_softmax_is_refused_naming_what_is_supported():
+def hand_softmax(Z):
+    """softmax of each row, written here: e^{z − max} / Σ e^{z − max}."""
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def test_sklearn_multiclass_classifier_is_a_softmax_network_agreeing_with_predict_proba():
     sklearn = pytest.importorskip("sklearn.neural_network")
-    model, _ = fitted(sklearn.MLPClassifier, lambda X: np.digitize(X[:, 0], [-0.5, 0.5]))  # three classes
-    with pytest.raises(symnn.SymnnError) as info:
+    model, X = fitted(sklearn.MLPClassifier, lambda X: np.digitize(X[:, 0], [-0.5, 0.5]))  # three classes
+    net = network_from_sklearn(model)
+    assert net.sizes == (4, 5, 3, 3) and [a.name for a in net.activations] == ["relu", "relu", "softmax"]
+    ours = compile(net)(X, Params.from_sklearn(model))
+    np.testing.assert_allclose(ours, model.predict_proba(X), rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(model.classes_[ours.argmax(axis=1)], model.predict(X))
+
+
+def logistic(y, **options):
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    X = np.random.default_rng(3).normal(size=(50, 4))
+    return linear_model.LogisticRegression(**options).fit(X, y(X)), X
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_sklearn_multinomial_logistic_regression_is_one_softmax_layer(fit_intercept):
+    model, X = logistic(lambda X: np.digitize(X[:, 0] - X[:, 2], [-0.7, 0.0, 0.7]), fit_intercept=fit_intercept)
+    net = network_from_sklearn(model)
+    assert net.sizes == (4, 4) and net.activations[0].name == "softmax" and net.has_bias == fit_intercept
+    ours = compile(net)(X, Params.from_sklearn(model))
+    theirs = model.predict_proba(X)
+    np.testing.assert_allclose(theirs, hand_softmax(X @ model.coef_.T + model.intercept_), rtol=1e-12)  # the oracle
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(ours.argmax(axis=1), model.predict(X))
+
+
+def test_sklearn_binary_logistic_regression_is_one_sigmoid_unit():
+    model, X = logistic(lambda X: (X[:, 1] > 0.2).astype(int))
+    net = network_from_sklearn(model)
+    assert net.sizes == (4, 1) and net.activations[0].name == "sigmoid"
+    ours = compile(net)(X, Params.from_sklearn(model))[:, 0]
+    np.testing.assert_allclose(ours, model.predict_proba(X)[:, 1], rtol=1e-12, atol=1e-15)
+
+
+def test_sklearn_linear_models_other_than_logistic_regression_are_refused():
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    model = linear_model.SGDClassifier(loss="log_loss", random_state=0).fit(X, np.arange(30) % 3)  # one-vs-rest
+    with pytest.raises(UnsupportedModelError, match="SGDClassifier has coef_ but is not a LogisticRegression"):
         Params.from_sklearn(model)
-    assert type(info.value) is UnsupportedModelError
-    message = str(info.value)
-    assert "'softmax'" in message and "logistic output" in message and "identity output" in message
+    with pytest.raises(UnsupportedModelError, match=r"LogisticRegression has no coef_ \(fit it first\)"):
+        network_from_sklearn(linear_model.LogisticRegression())
 
 
 @pytest.mark.parametrize("make, named", [
@@ -58,7 +100,7 @@ def test_sklearn_unfitted_or_foreign_model_is_refused(make, named):
     sklearn = pytest.importorskip("sklearn.neural_network")
     with pytest.raises(UnsupportedModelError) as info:
         Params.from_sklearn(make(sklearn))
-    assert named in str(info.value) and "MLPClassifier or MLPRegressor" in str(info.value)
+    assert named in str(info.value) and "MLPClassifier, MLPRegressor or LogisticRegression" in str(info.value)
 
 
 def test_torch_sequential_agrees_with_forward():
@@ -72,6 +114,45 @@ def test_torch_sequential_agrees_with_forward():
     with torch.no_grad():
         theirs = module(torch.from_numpy(X)).numpy()
     np.testing.assert_allclose(compile(net)(X, Params.from_torch(module)), theirs, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("dim", [1, -1])
+def test_torch_sequential_ending_in_softmax_is_a_softmax_network(dim):
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(1)
+    module = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Sigmoid(), torch.nn.Linear(6, 3),
+                                 torch.nn.Softmax(dim=dim)).double()
+    X = np.random.default_rng(2).normal(size=(20, 4)) * 3
+    net = network_from_torch(module)
+    assert [a.name for a in net.activations] == ["sigmoid", "softmax"]
+    with torch.no_grad():
+        theirs = module(torch.from_numpy(X)).numpy()
+    ours = compile(net)(X, Params.from_torch(module))
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(ours.argmax(axis=1), theirs.argmax(axis=1))
+
+
+def test_torch_sequential_ending_in_linear_gives_the_logits():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(2)
+    module = torch.nn.Sequential(torch.nn.Linear(4, 5), torch.nn.ReLU(), torch.nn.Linear(5, 3)).double()
+    X = np.random.default_rng(4).normal(size=(15, 4))
+    net = network_from_torch(module)
+    assert [a.name for a in net.activations] == ["relu", "linear"]
+    with torch.no_grad():
+        logits = module(torch.from_numpy(X)).numpy()
+    np.testing.assert_allclose(compile(net)(X, Params.from_torch(module)), logits, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("parts, fragment", [
+    (lambda nn: [nn.Linear(3, 2), nn.Softmax(dim=0)], "Softmax(dim=0) normalises across the samples"),
+    (lambda nn: [nn.Linear(3, 2), nn.Softmax(dim=1), nn.Linear(2, 2)], "Softmax is allowed only at the end"),
+])
+def test_torch_softmax_elsewhere_is_refused(parts, fragment):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(UnsupportedModelError) as info:
+        Params.from_torch(torch.nn.Sequential(*parts(torch.nn)))
+    assert fragment in str(info.value)
 
 
 def test_torch_linear_after_linear_and_unsupported_parts():

@@ -2,8 +2,8 @@
 
 Values are SymPy numbers (rationals stay rational through linear, ReLU, step
 and leaky ReLU layers; σ, tanh and softplus give exact closed forms such as
-1/(1 + e^{−1/2})). The network's expression is never built, so this works for
-networks far too large to expand.
+1/(1 + e^{−1/2}), a softmax output e^{1/2}/(e^{1/2} + e^{−1/3})). The network's
+expression is never built, so this works for networks far too large to expand.
 """
 
 from __future__ import annotations
@@ -28,16 +28,19 @@ def forward(network: Network, values: Mapping, x: Sequence, digits: int | None =
         raise InvalidArgumentError(f"x must have {network.sizes[0]} entries (n_0), got {len(x)}")
     a = [as_expr(v) for v in x]
     for layer in network.layers:
-        out = []
+        totals = []
         for i in range(1, layer.n_out + 1):
             terms = [Mul(values[layer.weight(k, i)], a[k - 1]) for k in range(1, layer.n_in + 1)]
             bias = values[layer.bias_term(i)] if layer.has_bias else S.Zero
             total = Add(*terms, bias)
-            if digits is None:
-                out.append(layer.activation.explicit(total))
-            else:  # g of a Float: evaluated at once, never written out exactly
-                out.append(layer.activation.explicit(total.evalf(digits)).evalf(digits))
-        a = out
+            totals.append(total if digits is None else total.evalf(digits))
+        if layer.activation.is_vector:  # softmax: every a_i from the whole column, e^{z_i} / Σ_m e^{z_m}
+            column = layer.activation.column(totals)
+            a = column if digits is None else [value.evalf(digits) for value in column]
+        elif digits is None:
+            a = [layer.activation.explicit(total) for total in totals]
+        else:  # g of a Float: evaluated at once, never written out exactly
+            a = [layer.activation.explicit(total).evalf(digits) for total in totals]
     return a
 
 
@@ -124,10 +127,12 @@ def random_residues(symbols, rng: random.Random) -> dict:
 
 def forward_modular(network: Network, values: Mapping, x: Sequence[int]) -> list[int] | None:
     """a^{[L]} modulo PRIME (see ``modular_value``); None when some g is not a polynomial with
-    rational coefficients."""
+    rational coefficients (softmax never is)."""
     a = list(x)
     for layer in network.layers:
         g = layer.activation
+        if g.is_vector:  # softmax's e^{z} is no polynomial: the caller checks at rational points instead
+            return None
         out = []
         for i in range(1, layer.n_out + 1):
             total = values[layer.bias_term(i)] if layer.has_bias else 0

@@ -2,7 +2,9 @@
 
 Layer j on a batch: Z^{[j]} = A^{[j−1]} W^{[j]} + b^{[j]} (rows are samples, so this
 is the lecture's z^{[j]} = W^{[j]T} a^{[j−1]} + b^{[j]} for every sample at once),
-A^{[j]} = g^{[j]}(Z^{[j]}). The whole network is never expanded into one expression.
+A^{[j]} = g^{[j]}(Z^{[j]}); a softmax output layer takes each row of Z^{[L]} at once,
+a_i = e^{z_i − max} / Σ_m e^{z_m − max} (symnn.numeric.softmax). The whole network is never
+expanded into one expression.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from sympy import Expr, Float, Symbol, lambdify, preorder_traversal
 
 from symnn.core.activations import Activation, z
 from symnn.core.network import Network
+from symnn.core.softmax import Softmax
 from symnn.errors import BadNumbersError, InvalidActivationError, InvalidArgumentError
 from symnn.numeric.params import Params, as_batch, check_array_bytes, check_network, check_params
+from symnn.numeric.softmax import softmax_rows
 
 
 def _numpy_sigmoid(values) -> np.ndarray:
@@ -138,6 +142,22 @@ def numpy_activation(activation: Activation, dtype=np.float64) -> Callable[[np.n
     return elementwise(expr)
 
 
+# Vector activations (a_i depends on every z_m of the layer) → their row-wise NumPy form, keyed by the
+# record's class rather than its name: softmax max-subtracted, each row summing to 1
+VECTOR_IMPLEMENTATIONS = {Softmax: softmax_rows}
+
+
+def layer_function(activation, dtype=np.float64) -> Callable[[np.ndarray], np.ndarray]:
+    """A^{[j]} from Z^{[j]} (N × n_j): g elementwise, or a vector activation such as softmax row by row."""
+    if getattr(activation, "is_vector", False):
+        for kind, function in VECTOR_IMPLEMENTATIONS.items():
+            if isinstance(activation, kind):
+                return function
+        raise InvalidArgumentError(f"the vector activation {activation!r} has no NumPy form; symnn compiles "
+                                   f"{', '.join(kind.__name__.lower() for kind in VECTOR_IMPLEMENTATIONS)}")
+    return numpy_activation(activation, dtype)
+
+
 # Rows go through ``f(X)`` in chunks whose widest layer takes at most this much memory
 CHUNK_BYTES = 64 * 2**20
 
@@ -170,7 +190,7 @@ class CompiledNetwork:
         self.network = network
         self.allow_nonfinite = allow_nonfinite
         self.dtype = DTYPES[dtype]
-        self.activations = [numpy_activation(layer.activation, self.dtype) for layer in network.layers]
+        self.activations = [layer_function(layer.activation, self.dtype) for layer in network.layers]
 
     def __call__(self, X, params: Params) -> np.ndarray:
         """f(X): the batch goes through in chunks of rows, so a layer's activations never take more than

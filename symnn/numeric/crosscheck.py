@@ -3,7 +3,8 @@
 The check evaluates each layer's SymPy expressions z_i^{[j]} = Σ_k w_{ki} a_k + b_i
 and g^{[j]} — not the compiled NumPy path — exactly with rationals when every
 activation is piecewise rational (linear, ReLU, step, leaky ReLU, …), with mpmath
-at ``digits`` digits otherwise. Every float is an exact rational, so the exact
+at ``digits`` digits otherwise (a softmax output: its SymPy column e^{z_i} / Σ_m e^{z_m}
+in mpmath, whose exponents do not overflow). Every float is an exact rational, so the exact
 mode checks the float computation against the true value.
 """
 
@@ -66,7 +67,7 @@ class SymbolicEvaluator:
     def __init__(self, network: Network, params: Params, digits: int = DEFAULT_DIGITS, exact: bool | None = None):
         self.network = network
         # exact=True may be asked for when only z^{[L]} is needed and the layers below are piecewise rational
-        self.exact = all(is_piecewise_rational(layer.activation) for layer in network.layers) if exact is None else exact
+        self.exact = all(exact_in_rationals(layer.activation) for layer in network.layers) if exact is None else exact
         self.digits = digits
         values = params.to_substitution(network, exact=True)
         self._layers = []
@@ -76,7 +77,18 @@ class SymbolicEvaluator:
             zs = [layer.unit_z(i) for i in range(1, layer.n_out + 1)]
             z_function = _lambdify_plain(layer.inputs() + layer_params, zs)
             numbers = [self._from_rational(values[p]) for p in layer_params]
-            self._layers.append((z_function, numbers, self._activation(layer.activation)))
+            self._layers.append((z_function, numbers, self._layer_activation(layer)))
+
+    def _layer_activation(self, layer):
+        """The layer's a from its z's (a list to a list): g unit by unit, or softmax's SymPy column at once."""
+        if layer.activation.is_vector:
+            symbols = [layer.z_symbol(i) for i in range(1, layer.n_out + 1)]
+            column = _lambdify_plain(symbols, layer.activation.column(symbols))
+            if self.exact:  # only z^{[L]} is asked for (pre_activation): the softmax itself is never evaluated
+                return lambda zs: None
+            return lambda zs: list(column(*zs))
+        g = self._activation(layer.activation)
+        return lambda zs: [g(value) for value in zs]
 
     def _activation(self, activation: Activation):
         if self.exact:
@@ -99,12 +111,17 @@ class SymbolicEvaluator:
         with mpmath.workdps(self.digits):
             a = [Fraction(float(v)) if self.exact else mpmath.mpf(float(v)) for v in x]
             last = len(self._layers) - 1
-            for number, (z_function, numbers, g) in enumerate(self._layers):
+            for number, (z_function, numbers, activate) in enumerate(self._layers):
                 zs = z_function(*a, *numbers)
                 if pre_activation and number == last:
                     return list(zs)
-                a = [g(value) for value in zs]
+                a = activate(list(zs))
             return list(a)
+
+
+def exact_in_rationals(activation) -> bool:
+    """True when g maps rationals to rationals (piecewise rational); never for softmax, whose e^{z} is not."""
+    return not activation.is_vector and is_piecewise_rational(activation)
 
 
 def _beyond_mpmath_refused(g, activation: Activation):
@@ -125,20 +142,26 @@ def _beyond_mpmath_refused(g, activation: Activation):
 
 
 def prediction_agreement(network: Network, params: Params, X) -> tuple[int, int, str]:
-    """How many of the classifier's predictions (σ(z^{[L]}) ≥ 1/2) agree with the sign of the symbolic z^{[L]}.
+    """How many of the classifier's predictions agree with the ones the symbolic z^{[L]} makes.
 
-    z ≥ 0 ⇔ σ(z) ≥ 1/2 (the decision rule), so the symbolic side needs only z: exact
-    rationals for a single neuron (and any network whose hidden layers are piecewise
-    rational), mpmath otherwise. Returns (agreeing, total, mode).
+    z ≥ 0 ⇔ σ(z) ≥ 1/2 (the decision rule), and under a softmax output the class with the largest a_i
+    is the one with the largest z_i (e^{z} increases), so the symbolic side needs only z: exact
+    rationals for a single layer (and any network whose hidden layers are piecewise rational),
+    mpmath otherwise. Returns (agreeing, total, mode).
     """
     batch = as_batch(X, network.sizes[0])
-    numeric = compile_network(network)(batch, params) >= 0.5
-    exact_hidden = all(is_piecewise_rational(layer.activation) for layer in network.layers[:-1])
+    outputs = compile_network(network)(batch, params)
+    by_class = network.layers[-1].activation.is_vector
+    numeric = outputs.argmax(axis=1) if by_class else outputs >= 0.5
+    exact_hidden = all(exact_in_rationals(layer.activation) for layer in network.layers[:-1])
     evaluator = SymbolicEvaluator(network, params, exact=exact_hidden)
     agreeing = 0
     for row, predicted in zip(batch, numeric):
         zs = evaluator.evaluate(row, pre_activation=True)
-        agreeing += all((value >= 0) == bool(p) for value, p in zip(zs, predicted))
+        if by_class:  # the first largest z, as NumPy's argmax takes the first largest a
+            agreeing += int(max(range(len(zs)), key=lambda i: (zs[i], -i)) == predicted)
+        else:
+            agreeing += all((value >= 0) == bool(p) for value, p in zip(zs, predicted))
     return agreeing, len(batch), evaluator.mode
 
 

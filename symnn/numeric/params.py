@@ -1,7 +1,7 @@
 """Params: the numbers of a network, W^{[j]} (n_{j−1} × n_j) and b^{[j]} (n_j), and their conversions.
 
 From arrays, seeded at random, to and from a SymPy substitution dict, and from
-scikit-learn's MLPClassifier/MLPRegressor or a PyTorch nn.Sequential (both optional).
+scikit-learn's MLPClassifier/MLPRegressor/LogisticRegression or a PyTorch nn.Sequential (both optional).
 """
 
 from __future__ import annotations
@@ -213,12 +213,13 @@ class Params(Shows):
     # --- other libraries (optional) ------------------------------------------------------
     @classmethod
     def from_sklearn(cls, model) -> "Params":
-        """From a fitted scikit-learn MLPClassifier/MLPRegressor (``coefs_``, ``intercepts_``)."""
+        """From a fitted scikit-learn MLPClassifier/MLPRegressor (``coefs_``, ``intercepts_``) or LogisticRegression
+        (W^{[1]} = ``coef_``ᵀ, b^{[1]} = ``intercept_``); ``network_from_sklearn`` gives the network they fit."""
         return cls(*sklearn_arrays(model))
 
     @classmethod
     def from_torch(cls, module) -> "Params":
-        """From a PyTorch ``nn.Sequential`` of ``Linear`` layers and activation modules."""
+        """From a PyTorch ``nn.Sequential`` of ``Linear`` layers and activation modules (``Softmax(dim=1)`` last)."""
         return cls(*torch_arrays(module))
 
     def display_pairs(self) -> list[tuple]:

@@ -29,16 +29,50 @@ def _logits(Z) -> np.ndarray:
 
 def log_softmax(Z) -> np.ndarray:
     """log a_i = z_i − log Σ_m e^{z_m}, by log-sum-exp: finite wherever z is."""
-    Z = _logits(Z)
-    shifted = Z - Z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return log_softmax_rows(_logits(Z))
 
 
 def softmax(Z) -> np.ndarray:
     """a_i = e^{z_i} / Σ_m e^{z_m}, each row summing to 1, with no overflow at z = ±10⁴."""
-    Z = _logits(Z)
-    shifted = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
+    return softmax_rows(_logits(Z))
+
+
+def _shifted(Z: np.ndarray) -> np.ndarray:
+    """z − max_m z_m per row (the softmax is unchanged; every e^{z − max} ≤ 1 cannot overflow)."""
+    return Z - Z.max(axis=1, keepdims=True)
+
+
+def log_softmax_rows(Z: np.ndarray) -> np.ndarray:
+    """log-softmax of a finite (N, K) float array in its own dtype (float32 stays float32)."""
+    shifted = _shifted(Z)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def softmax_rows(Z: np.ndarray) -> np.ndarray:
+    """softmax of an (N, K) float array in its own dtype, the compiled network's output layer.
+
+    Finite rows are max-subtracted. A row the caller let through with ±inf or NaN (``allow_nonfinite``)
+    gets the limit where there is one, as σ(±inf) = 1 or 0 does: the +inf entries share the probability
+    equally and every other entry is 0; a row with NaN, or with every z = −inf (no limit), is NaN.
+    """
+    finite = np.isfinite(Z).all(axis=1)
+    if finite.all():
+        shifted = np.exp(_shifted(Z))
+        return shifted / shifted.sum(axis=1, keepdims=True)
+    out = np.empty_like(Z)
+    if finite.any():
+        out[finite] = softmax_rows(Z[finite])
+    rows = Z[~finite]
+    top = rows == np.inf
+    limits = np.full_like(rows, np.nan)
+    has_top = top.any(axis=1) & ~np.isnan(rows).any(axis=1)
+    limits[has_top] = top[has_top] / top[has_top].sum(axis=1, keepdims=True)
+    rest = ~has_top & ~np.isnan(rows).any(axis=1) & (rows > -np.inf).any(axis=1)  # finite and −inf entries
+    if rest.any():
+        shifted = np.exp(_shifted(rows[rest]))  # the max is finite here, so −inf − max = −inf and e^{−inf} = 0
+        limits[rest] = shifted / shifted.sum(axis=1, keepdims=True)
+    out[~finite] = limits
+    return out
 
 
 def one_hot(labels, classes: int) -> np.ndarray:
