@@ -100,7 +100,8 @@ def draw_class_weights(images: np.ndarray, titles: Sequence[str], title: str, co
     limit = float(np.abs(images).max()) or 1.0
     columns = min(PANELS_PER_ROW, len(images))
     rows = -(-len(images) // columns)
-    figure = new_figure(figsize=(1.75 * columns + 1.3, 2.45 * rows + 0.9), layout="constrained")
+    figure = new_figure(figsize=(1.75 * columns + 1.3, 2.7 * rows + 0.9), layout="constrained")
+    figure.get_layout_engine().set(h_pad=0.12)  # room between a panel's column numbers and the title below
     axes = figure.subplots(rows, columns, squeeze=False)
     shown = None
     for number_, axis in enumerate(axes.flat):
@@ -144,7 +145,7 @@ def draw_report_weights(report: DigitReport):
     titles = [f"hidden unit {i + 1}\n${weight_name(i + 1)}$" for i in range(len(shown))]
     more = "" if len(shown) == layer_units else f" (the first {len(shown)} of {layer_units})"
     return draw_class_weights(shown, titles, f"The hidden units' weights in {model}{more}: what layer 1 looks for\n"
-                                             "(the output units weigh these units, not pixels)",
+                                             "(the output layer weighs these units, not pixels)",
                               "weight $w_{ki}^{[1]}$ (red: ink there raises $z_i^{[1]}$, blue: lowers it)")
 
 
@@ -169,7 +170,7 @@ def draw_confusion(matrix: np.ndarray, title: str = "Confusion matrix"):
     axis.set_xlabel("predicted digit")
     axis.set_ylabel("true digit")
     axis.set_title(title, fontsize=10)
-    figure.colorbar(shown, ax=axis, shrink=0.8, label="images", ticks=MaxNLocator(integer=True))
+    figure.colorbar(shown, ax=axis, shrink=0.8, label="images", ticks=MaxNLocator(nbins=6, integer=True))
     return figure
 
 
