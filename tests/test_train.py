@@ -135,3 +135,38 @@ def test_train_bad_arguments_name_the_value_and_what_is_allowed(kwargs, fragment
 def test_train_bad_targets():
     with pytest.raises(symnn.BadNumbersError, match=r"targets must hold 2 × 1 values .*got shape \(3,\)"):
         train(Network([2, 1], activation="sigmoid"), np.zeros((2, 2)), np.zeros(3))
+
+
+def test_defaults_are_adam_on_minibatches_of_at_most_200_rows(monkeypatch):
+    from symnn.numeric import gradients
+    rows = []
+    real_call = gradients.CompiledGradient.__call__
+
+    def counting(self, X, y, params):
+        rows.append(len(X))
+        return real_call(self, X, y, params)
+
+    monkeypatch.setattr(gradients.CompiledGradient, "__call__", counting)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(250, 3))
+    result = train(Network([3, 1], activation="sigmoid"), X, (X[:, 0] > 0).astype(int), epochs=2,
+                   show_progress=False)
+    assert rows == [200, 50, 200, 50]
+    assert (result.optimizer, result.lr, len(result.history)) == ("adam", 0.01, 2)
+
+
+def test_defaults_learn_the_lecture_digits_in_50_epochs():
+    from symnn.data import digits
+    lecture = digits.lecture()
+    result = train(Network([35, 1], activation="sigmoid"), lecture.X, lecture.y, epochs=50, show_progress=False)
+    assert result.history[-1].accuracy == 1.0 and result.optimizer == "adam"
+
+
+def test_plain_gradient_descent_on_request_keeps_lr_0_5():
+    net = Network([2, 1], activation="sigmoid")
+    start = Params.from_arrays([np.array([[0.3], [-0.2]])], [np.array([0.1])])
+    X, y = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([1.0, 0.0, 1.0])
+    result = train(net, X, y, optimizer="sgd", epochs=1, params=start, show_progress=False)
+    a = 1 / (1 + np.exp(-(X @ np.array([0.3, -0.2]) + 0.1)))
+    np.testing.assert_allclose(result.params.W(1)[:, 0], np.array([0.3, -0.2]) - 0.5 * X.T @ (a - y) / 3, rtol=1e-13)
+    assert result.lr == 0.5
