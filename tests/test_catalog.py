@@ -26,7 +26,7 @@ LECTURE_ORDER = [
     "chain-rule-neuron", "backprop-3-4-1", "backprop-block-form", "relu-gradient", "linear-network-gradient",
     "backprop-worked-example",
     # softmax, toward ten classes
-    "softmax-derivative", "softmax-cross-entropy", "softmax-two-classes",
+    "softmax-derivative", "softmax-cross-entropy", "softmax-two-classes", "collapse-softmax", "backprop-softmax",
 ]
 
 

@@ -12,6 +12,9 @@ from sympy.printing.pretty.stringpict import prettyForm
 
 from symnn.core import notation
 from symnn.core.activations import get
+from symnn.core.network import Network
+from symnn.math.backprop import Backprop
+from symnn.math.collapse import collapse
 from symnn.math.derivation import Derivation
 from symnn.math.equality import check_equal, first_failure
 
@@ -152,8 +155,29 @@ def softmax_two_classes() -> Derivation:
     return d
 
 
+def collapse_softmax() -> Derivation:
+    """An all-linear network under a softmax output is multinomial logistic regression softmax(W′ᵀx + b′)."""
+    network = Network([3, 4, 3], activation=["linear", "softmax"])
+    d = collapse(network).proof
+    d.title = "Linear hidden layers under softmax: multinomial logistic regression"
+    d.diagram = network
+    return d
+
+
+def backprop_softmax() -> Derivation:
+    """Backpropagation through a sigmoid hidden layer and a softmax output with the cross-entropy, elementwise:
+    δ by softmax's Jacobian down to a − y, then the same recursion as under a sigmoid output."""
+    network = Network([2, 2, 3], activation=["sigmoid", "softmax"])
+    d = Backprop(network, "cross_entropy").derivation()
+    d.title = "Backpropagation through a softmax output, unit by unit"
+    d.diagram = network
+    return d
+
+
 CATALOG = {
     "softmax-derivative": softmax_jacobian,
     "softmax-cross-entropy": softmax_cross_entropy,
     "softmax-two-classes": softmax_two_classes,
+    "collapse-softmax": collapse_softmax,
+    "backprop-softmax": backprop_softmax,
 }

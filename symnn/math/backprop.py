@@ -170,6 +170,23 @@ def _softmax_route(derivation: Derivation, bp: BackpropRules, claim: Claim) -> N
                     same_line=True, oracle=lambda: bp.check(claim, seed=_seed(claim)))
 
 
+def _softmax_layer_lines(derivation: Derivation, layer, exact, printed, value_line, numbers_line, numbers_in) -> None:
+    """A softmax layer of the worked example: every z_i with its numbers, then each a_i = e^{z_i} / Σ_m e^{z_m}."""
+    for i in range(1, layer.n_out + 1):
+        z_symbol = layer.z_symbol(i)
+        derivation.define(z_symbol, display_z(layer, i), f"unit {i} of layer {layer.index}", order="none")
+        numbers_line(z_symbol, display_z(layer, i))
+        value_line(z_symbol, exact[z_symbol], "")
+    zs = [layer.z_symbol(m) for m in range(1, layer.n_out + 1)]
+    for i in range(1, layer.n_out + 1):
+        a_symbol = layer.a_symbol(i)
+        written = layer.activation.unit(i, zs)
+        derivation.define(a_symbol, written, "softmax: each output's share of $\\sum_m e^{z_m}$" if i == 1 else "")
+        derivation.step(a_symbol, numbers_in(written), "", same_line=True, order="none",
+                        oracle=lambda: Check(True, "definition"))
+        value_line(a_symbol, exact[a_symbol], "")
+
+
 def _sampled(bp: BackpropRules, claims: list) -> list:
     """All of a line's formulas for a network checked symbolically; a random few (every kind) beyond."""
     if bp.network.n_params <= current().backprop_symbolic_parameters:
@@ -575,6 +592,9 @@ def worked_example(bp: BackpropRules, weights, biases, x, y, lr, digits: int = 9
                         oracle=lambda: Check(True, "definition"))
 
     for layer in net.layers:
+        if layer.activation.is_vector:  # softmax needs every z of the layer before its first a
+            _softmax_layer_lines(derivation, layer, exact, printed, value_line, numbers_line, numbers_in)
+            continue
         for i in range(1, layer.n_out + 1):
             z_symbol, a_symbol = layer.z_symbol(i), layer.a_symbol(i)
             derivation.define(z_symbol, display_z(layer, i), f"unit {i} of layer {layer.index}", order="none")

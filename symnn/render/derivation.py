@@ -92,7 +92,7 @@ def derivation_latex(derivation, environment: str = "align*", width: float = TEX
     rows = [_Row.of(step, previous) for previous, step in zip([None, *derivation.steps], derivation.steps)]
     if marks is not None:  # how each step was checked, beside its reason
         rows = [replace(row, reason=with_mark(row.reason, mark)) for row, mark in zip(rows, marks)]
-    rows = _join_lines(rows, derivation.steps)
+    rows = _join_lines(rows, derivation.steps, width)
     if environment == "aligned":
         return _environment(rows, environment, width)
     # align* gives every row the widest left side: a wide one (a block-form line) stands in an
@@ -118,12 +118,17 @@ def _reason_room(reason: str) -> float:
     return min(REASON_WIDTH, text_width(reason)) + COLUMN_GAP if reason else 0.0
 
 
-def _join_lines(rows: list, steps: list) -> list:
-    """Steps marked ``same_line`` continue the line before them: a = b = c, with both reasons."""
+def _join_lines(rows: list, steps: list, width: float = TEXT_WIDTH) -> list:
+    """Steps marked ``same_line`` continue the line before them: a = b = c, with both reasons; a chain that
+    would run past ``width`` (with room for its left side) goes on in rows of its own, each "=" aligned."""
     joined: list = []
     for row, step in zip(rows, steps):
         if step.same_line and joined:
             last = joined[-1]
+            together = latex_width(last.lhs) + RELATION_WIDTH + latex_width(f"{last.rhs} {row.relation} {row.rhs}")
+            if together > width:  # (narrower than that, the reasons go above the lines if need be)
+                joined.append(replace(row, lhs=""))
+                continue
             reason = "; ".join(part for part in (last.reason, row.reason) if part)
             joined[-1] = replace(last, rhs=f"{last.rhs} {row.relation} {row.rhs}", terms=(), reason=reason)
         else:

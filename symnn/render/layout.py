@@ -9,6 +9,7 @@ between the terms of a top-level sum, never inside a product, fraction or subscr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from symnn.core.printing import block_term_order
@@ -35,8 +36,24 @@ _WIDE = set("+=<>") | {"-"}
 
 
 def latex_width(text: str) -> float:
-    """Estimated width in points of ``text`` set as display math (one line)."""
-    return _Reader(text).width() * SAFETY
+    """Estimated width in points of ``text`` set as display math (one line); a matrix is as wide as its
+    widest entries, column by column (not as its rows laid end to end)."""
+    matrices = 0.0
+    while (found := _MATRIX.search(text)) is not None:
+        matrices += _matrix_width(found.group(1))
+        text = text[:found.start()] + text[found.end():]
+    return _Reader(text).width() * SAFETY + matrices
+
+
+_MATRIX = re.compile(r"\\begin\{matrix\}((?:(?!\\begin\{matrix\}).)*?)\\end\{matrix\}", re.S)
+MATRIX_COLUMN_GAP = 10.0  # 2 \arraycolsep
+
+
+def _matrix_width(body: str) -> float:
+    rows = [row.split("&") for row in body.split("\\\\")]
+    columns = max(len(row) for row in rows)
+    widest = [max((latex_width(row[c]) for row in rows if c < len(row)), default=0.0) for c in range(columns)]
+    return sum(widest) + MATRIX_COLUMN_GAP * (columns - 1)
 
 
 def text_width(text: str) -> float:
