@@ -265,7 +265,8 @@ def test_collapse_linear_network_text_and_json(cli):
     as_json = cli("collapse", "3,4,1", "--no-bias", "--format", "json")
     assert as_json.returncode == 0
     data = json.loads(as_json.stdout)
-    assert sorted(data) == sorted(["network", "collapses", "weights", "bias", "verified", "method"])
+    assert sorted(data) == sorted(["network", "collapses", "model", "weights", "bias", "verified", "method"])
+    assert data["model"] == "linear"
     assert data["collapses"] is True and data["bias"] is None and data["verified"] is True
     # w'_k = Σ_j w_{kj}^{[1]} w_{j1}^{[2]}, written from the slide
     assert data["weights"] == [[f"w{k}1[1]*w11[2] + w{k}2[1]*w21[2] + w{k}3[1]*w31[2] + w{k}4[1]*w41[2]"]
@@ -292,7 +293,8 @@ def test_collapse_sigmoid_network_reports_a_witness_that_reevaluates_and_exits_1
     as_json = cli("collapse", "2,2,1", "--activation", "sigmoid", "--format", "json")
     assert as_json.returncode == 1
     data = json.loads(as_json.stdout)
-    assert sorted(data) == ["collapses", "network", "reason", "witness"] and data["collapses"] is False
+    assert sorted(data) == ["collapses", "network", "of", "reason", "witness"] and data["collapses"] is False
+    assert data["of"] == "outputs"
     witness = data["witness"]
     assert sorted(witness) == ["difference", "output", "weights", "x", "y"]
     with mpmath.workdps(40):
@@ -414,7 +416,10 @@ def test_activations_json_values_derivatives_and_ranges(cli):
     result = cli("activations", "--format", "json")
     assert result.returncode == 0 and result.stderr == ""
     rows = json.loads(result.stdout)
-    assert [r["name"] for r in rows] == VALID_ACTIVATIONS.split(", ")
+    assert [r["name"] for r in rows] == VALID_ACTIVATIONS.split(", ") + ["softmax"]
+    softmax = rows.pop()  # the output layer's vector activation: a_i = e^{z_i}/Σ_m e^{z_m}, never affine
+    assert (softmax["g"], softmax["derivative_text"]) == ("exp(z_i)/Sum(exp(z_m), (m, 1, K))", "aᵢ([i = m] − aₘ)")
+    assert softmax["affine"] is False and softmax["range"]["text"] == "(0, 1)"
     assert {r["name"]: r["affine"] for r in rows} == {name: name == "linear" for name in RANGES}
     assert {r["name"]: r["range"] for r in rows} == RANGES
     t = sympy.Symbol("z", real=True)
@@ -436,7 +441,7 @@ def test_activations_json_values_derivatives_and_ranges(cli):
 def test_activations_markdown_and_latex_tables(cli):
     md = cli("activations", "--format", "markdown").stdout.splitlines()
     assert md[0] == "| name | g(z) | g′(z) | range | affine |"
-    assert [line.split(" | ")[0].lstrip("| ") for line in md[2:]] == VALID_ACTIVATIONS.split(", ")
+    assert [line.split(" | ")[0].lstrip("| ") for line in md[2:]] == VALID_ACTIVATIONS.split(", ") + ["softmax"]
     assert md[2] == r"| linear | $z$ | $1$ | $\mathbb{R}$ | yes |"
     latex = cli("activations", "--format", "latex").stdout
     assert latex.startswith("\\begin{tabular}{lllll}\n") and latex.endswith("\\end{tabular}\n")

@@ -19,7 +19,7 @@ import unicodedata
 from html import escape
 from pathlib import Path
 
-from sympy import FiniteSet, Interval, S, oo
+from sympy import FiniteSet, Interval, S, Sum, Symbol, exp, oo
 
 from symnn.app import backprop_command, catalog, documents
 from symnn.app.classify import classify_digits
@@ -28,6 +28,7 @@ from symnn.app.confusion import class_accuracies
 from symnn.app.plots import REPORT_FIGURES, activations_figure, report_figures
 from symnn.app.tour import run_tour
 from symnn.core import activations, guards
+from symnn.core.softmax import SOFTMAX
 from symnn.core.layer import Neuron
 from symnn.core.network import Network
 from symnn.core.printing import latex, pretty, terminal_width
@@ -144,7 +145,8 @@ def cmd_collapse(args) -> int:
             if error.witness is not None:
                 w = error.witness
                 point = lambda values: "(" + ", ".join(pretty(v) for v in values) + ")"  # noqa: E731
-                print(textwrap.fill(f"witness: x = {point(w.x)}, y = {point(w.y)}; f(x + y) + f(0) − f(x) − f(y) "
+                of = f" (f the score z_{w.output}^[{network.depth}])" if w.scores else ""
+                print(textwrap.fill(f"witness{of}: x = {point(w.x)}, y = {point(w.y)}; f(x + y) + f(0) − f(x) − f(y) "
                                     f"≈ {pretty(w.difference.evalf(10))} ≠ 0", width, subsequent_indent="  "))
         return EXIT_FAILURE
     if args.format == "json":
@@ -196,12 +198,17 @@ def _non_collapse_page(network: Network, error: NotCollapsible) -> str:
 
 
 def activation_rows() -> list[dict]:
-    """One row per activation: name, g, g′, range, affine."""
+    """One row per activation: name, g, g′, range, affine; softmax last, for the output layer (its g′ is the
+    Jacobian ∂a_i/∂z_m = a_i([i = m] − a_m))."""
     rows = []
     for name in activations.names():
         act = activations.get(name)
         rows.append({"name": name, "g": act.expr, "derivative": act.derivative, "range": act.range,
                      "affine": act.is_affine})
+    i, m, classes = (Symbol(name, integer=True, positive=True) for name in ("i", "m", "K"))
+    z_i, z_m, a_i, a_m = (Symbol(name) for name in ("z_i", "z_m", "a_i", "a_m"))
+    rows.append({"name": SOFTMAX.name, "g": exp(z_i) / Sum(exp(z_m), (m, 1, classes)),
+                 "derivative": SOFTMAX.jacobian(i, m, a_i, a_m), "range": SOFTMAX.range, "affine": False})
     return rows
 
 
