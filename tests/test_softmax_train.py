@@ -198,6 +198,7 @@ def test_squared_error_after_softmax_trains():
     (lambda y: np.where(y == 2, 3, y), "class labels must be whole numbers 0..2 (one of the 3 outputs), not 3"),
     (lambda y: y - 1, "class labels must be whole numbers 0..2 (one of the 3 outputs), not -1"),
     (lambda y: y + 0.5, "class labels must be whole numbers 0..2 (one of the 3 outputs), not 0.5"),
+    (lambda y: np.where(y == 1, np.nan, y), "class labels must be whole numbers 0..2 (one of the 3 outputs), not nan"),
     (lambda y: np.eye(3)[y] * 2, "probability rows must hold numbers between 0 and 1, not 2"),
     (lambda y: np.eye(3)[y] + np.eye(3)[(y + 1) % 3] * 0.5, "each row of targets must sum to 1"),
     (lambda y: np.eye(4)[y], "integer labels 0..2 (shape (12,)) or one-hot / probability rows (shape (12, 3)), "
@@ -220,6 +221,14 @@ def test_a_step_size_alone_means_gradient_descent_as_before():
     delta = hand_forward(X, start) - Y  # δ = a − y, the whole batch of six rows in one step
     np.testing.assert_allclose(result.params.W(1), start.W(1) - 0.3 * X.T @ delta / len(y), rtol=1e-13)
     np.testing.assert_allclose(result.params.b(1), start.b(1) - 0.3 * delta.mean(axis=0), rtol=1e-13)
+
+
+def test_the_squared_error_takes_rows_that_do_not_sum_to_one():
+    X, y = three_clusters(per_class=2)
+    targets = np.eye(3)[y] * 0.5  # legal for ½(a − y)²; the cross-entropy's δ = a − y would be wrong for it
+    result = train(Network([2, 3], activation="softmax"), X, targets, loss="squared_error", epochs=1,
+                   show_progress=False)
+    assert result.final_loss == pytest.approx(hand_squared_error(X, targets, result.params), rel=1e-12)
 
 
 def test_one_adam_step_equals_the_update_written_by_hand():

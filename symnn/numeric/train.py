@@ -29,7 +29,7 @@ PROBABILITY_TARGETS = {"bce"}
 DEFAULT_EPOCHS = 200
 DEFAULT_BATCH = 200
 DEFAULT_LR = {"sgd": 0.5, "adam": 0.01}
-ROW_SUM_TOLERANCE = 1e-6  # probability rows y of a softmax target must sum to 1 within this
+ROW_SUM_TOLERANCE = 1e-6  # probability rows y for the cross-entropy must sum to 1 within this
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def default_loss(network: Network) -> str:
 
 def _targets(y, n: int, width: int, loss: str, by_class: bool) -> np.ndarray:
     if by_class:
-        return _class_targets(y, n, width)
+        return _class_targets(y, n, width, loss)
     targets = real_array(y, "targets y", f"with one value per sample and output ({n} × {width})").astype(np.float64)
     if targets.size != n * width:
         raise BadNumbersError(f"targets must hold {n} × {width} values (one per sample and output), got shape {targets.shape}")
@@ -126,17 +126,18 @@ def _targets(y, n: int, width: int, loss: str, by_class: bool) -> np.ndarray:
     return targets
 
 
-def _class_targets(y, n: int, classes: int) -> np.ndarray:
-    """A softmax output's targets as N × K probability rows: from labels 0..K−1, or given as one-hot or probabilities."""
+def _class_targets(y, n: int, classes: int, loss: str) -> np.ndarray:
+    """A softmax output's targets as N × K probability rows: from labels 0..K−1, or given as one-hot or probabilities
+    (for the cross-entropy each row must sum to 1: its δ = a − y is derived with Σ_i y_i = 1)."""
     allowed = f"integer labels 0..{classes - 1} (shape ({n},)) or one-hot / probability rows (shape ({n}, {classes}))"
     targets = real_array(y, "targets y", f"for {classes} classes: {allowed}")
     if targets.ndim == 1 and targets.shape[0] == n:
         labels = targets.astype(np.float64)
-        if not np.isfinite(labels).all() or (labels != np.round(labels)).any() or \
-                (labels.size and (labels.min() < 0 or labels.max() > classes - 1)):
-            bad = labels[~np.isfinite(labels) | (labels != np.round(labels)) | (labels < 0) | (labels > classes - 1)]
+        with np.errstate(invalid="ignore"):  # NaN is caught by the mask below
+            bad = ~np.isfinite(labels) | (labels != np.round(labels)) | (labels < 0) | (labels > classes - 1)
+        if bad.any():
             raise BadNumbersError(f"class labels must be whole numbers 0..{classes - 1} (one of the {classes} "
-                                  f"outputs), not {bad[0]:g}")
+                                  f"outputs), not {labels[bad][0]:g}")
         out = np.zeros((n, classes))
         out[np.arange(n), labels.astype(np.int64)] = 1.0
         return out
@@ -148,7 +149,7 @@ def _class_targets(y, n: int, classes: int) -> np.ndarray:
                               f"{targets[~np.isfinite(targets) | (targets < 0) | (targets > 1)][0]:g}")
     sums = targets.sum(axis=1)
     off = np.flatnonzero(np.abs(sums - 1) > ROW_SUM_TOLERANCE)
-    if off.size:
+    if off.size and loss == "cross_entropy":
         raise BadNumbersError(f"each row of targets must sum to 1 (the cross-entropy's δ = a − y needs Σ_i y_i = 1); "
                               f"row {off[0]} sums to {sums[off[0]]:g}")
     return targets
