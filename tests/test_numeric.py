@@ -70,6 +70,34 @@ def test_compiled_and_symbolic_outputs_equal_an_mpmath_forward_pass(data, sizes)
             assert abs(compiled[i] - want[i]) <= 1e-12 * max(1.0, abs(float(want[i])))
 
 
+@settings(max_examples=20, deadline=None)
+@given(data=st.data(), sizes=st.lists(st.integers(1, 4), min_size=1, max_size=3), classes=st.integers(2, 4))
+def test_softmax_output_compiled_and_symbolic_equal_an_mpmath_forward_pass(data, sizes, classes):
+    sizes = sizes + [classes]
+    names = data.draw(st.lists(st.sampled_from(sorted(MP_ACTIVATIONS)), min_size=len(sizes) - 2,
+                               max_size=len(sizes) - 2))
+    net = Network(sizes, activation=[activation(name) for name in names] + ["softmax"])
+    params = Params.random(net, seed=data.draw(st.integers(0, 10_000)))
+    x = np.array([data.draw(st.floats(-3, 3)) for _ in range(sizes[0])])
+    compiled = compile(net)(x.reshape(1, -1), params)[0]
+    values = params.to_substitution(net, exact=True)
+    values.update({notation.x(k + 1): Rational(float(v)) for k, v in enumerate(x)})
+    with mpmath.workdps(40):
+        # the hidden layers by hand, then a_i = e^{z_i} / Σ_m e^{z_m} over the output's z
+        hidden = mp_forward(x, Params.from_arrays([params.W(j) for j in range(1, net.depth)],
+                                                  [params.b(j) for j in range(1, net.depth)]), names) \
+            if net.depth > 1 else [mpmath.mpf(float(v)) for v in x]
+        W, b = params.W(net.depth), params.b(net.depth)
+        zs = [mpmath.fsum(mpmath.mpf(float(W[k, i])) * hidden[k] for k in range(W.shape[0])) + mpmath.mpf(float(b[i]))
+              for i in range(classes)]
+        total = mpmath.fsum(mpmath.exp(value) for value in zs)
+        want = [mpmath.exp(value) / total for value in zs]
+        for i in range(classes):
+            symbolic = mpmath.mpf(str(net.output(i + 1).xreplace(values).evalf(35)))
+            assert abs(symbolic - want[i]) <= mpmath.mpf(10) ** -30
+            assert abs(compiled[i] - want[i]) <= 1e-13
+
+
 def test_compiled_equals_hand_written_numpy():
     net = Network([784, 128, 10], activation=["relu", "sigmoid"])
     params = Params.random(net, seed=3)
