@@ -130,6 +130,15 @@ def test_the_html_page_of_the_rules_has_no_raw_tex():
     assert "<math" in page and "\\partial" not in page and "\\delta" not in page
 
 
+def test_the_html_pages_write_the_block_forms_display_symbols_as_math():
+    # g^{[j]′}(z^{[j]}), d/dη L(θ − η∇L)|_{η=0} and ‖∇L‖² were printed as their SymPy names (gprime_j, …)
+    page = catalog.build("backprop-softmax").html()
+    for raw in ("gprime", "descent_rate", "gradient_norm", "j-1", "DeltaAt"):
+        assert raw not in page, raw
+    assert "<mo>&#8214;</mo>" in page or "<mo stretchy=\"false\">&#8214;</mo>" in page  # the norm's ‖
+    assert "<mo>&#8722;</mo><mn>1</mn>" in page  # a^{[j−1]} with a real minus
+
+
 def test_the_tour_shows_one_backpropagation_step(tour):
     # Mazur's published new w5 (= w_11^[2]) and w1 (= w_11^[1]), typed from the tutorial
     assert "7. Backpropagation: one step with numbers" in tour.result.stdout

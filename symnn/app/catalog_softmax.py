@@ -79,6 +79,9 @@ class _ZAt(Symbol):
     def _pretty(self, printer):
         return prettyForm("zₘ⁽ᴸ⁾")
 
+    def _mathml_presentation(self, printer):
+        return printer._print(notation.PreActivationAt(Symbol("m"), Symbol("L")))
+
 
 class _Iverson(Symbol):
     """[i = m]: 1 when i = m, else 0 (display; δ is the error in this notation)."""
@@ -88,6 +91,10 @@ class _Iverson(Symbol):
 
     def _pretty(self, printer):
         return prettyForm("[i = m]")
+
+    def _mathml_presentation(self, printer):
+        return printer.row(printer.mo("[", stretchy="false"), printer.element("mi", text="i"), printer.mo("="),
+                           printer.element("mi", text="m"), printer.mo("]", stretchy="false"))
 
 
 def softmax_cross_entropy() -> Derivation:

@@ -396,6 +396,16 @@ class DescentRate(Symbol):
     def _pretty(self, printer):
         return prettyForm("d/dη L(θ − η∇L) at η = 0")
 
+    def _mathml_presentation(self, printer):
+        def mi(text):
+            return printer.element("mi", text=text)
+        rate = printer.element("mfrac", mi("d"), printer.row(mi("d"), mi("η")))
+        step = printer.row(mi("L"), printer.mo("(", stretchy="false"), mi("θ"), printer.mo("−"), mi("η"),
+                           printer.mo("∇"), mi("L"), printer.mo(")", stretchy="false"))
+        at = printer.element("msub", printer.mo("|", stretchy="false"),
+                             printer.row(mi("η"), printer.mo("="), printer.element("mn", text="0")))
+        return printer.row(rate, step, at)
+
 
 class GradientNormSquared(Symbol):
     """‖∇L‖², the sum of the squares of every ∂L/∂θ (display of the descent rate)."""
@@ -405,6 +415,11 @@ class GradientNormSquared(Symbol):
 
     def _pretty(self, printer):
         return prettyForm("‖∇L‖²")
+
+    def _mathml_presentation(self, printer):
+        norm = printer.row(printer.mo("‖", stretchy="false"), printer.mo("∇"), printer.element("mi", text="L"),
+                           printer.mo("‖", stretchy="false"))
+        return printer.element("msup", norm, printer.element("mn", text="2"))
 
 
 def _descent_rate(bp: BackpropRules):

@@ -661,3 +661,11 @@ class DerivativeColumn(MatrixSymbol):
     def _pretty(self, printer):
         layer = str(self.args[0]).removeprefix("gprime_")
         return prettyForm("g⁽ʲ⁾′(z⁽ʲ⁾)" if layer == "j" else f"g[{layer}]′(z[{layer}])")
+
+    def _mathml_presentation(self, printer):
+        layer = str(self.args[0]).removeprefix("gprime_")
+        slope = printer.element("msup", printer.element("mi", text="g"),
+                                printer.row(printer.mo("[", stretchy="false"), printer.element("mi", text=layer),
+                                            printer.mo("]", stretchy="false"), printer.mo("′")))
+        column = printer._print(notation.matrix("z", self.rows, 1, layer))
+        return printer.row(slope, printer._parens(column))

@@ -63,6 +63,10 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
         if isinstance(value, (int, Integer)):
             return self.element("mn", text=str(value))
         if isinstance(value, str):
+            sign = next((c for c in "+-" if c in value[1:]), None)
+            if sign is not None and not value.isdigit():  # a layer label such as j+1 or j−1, as TeX sets it
+                left, _, right = value.partition(sign)
+                return self.row(self._index(left), self.mo("−" if sign == "-" else "+"), self._index(right))
             return self.element("mn" if value.isdigit() else "mi", text=value)
         if getattr(value, "is_Symbol", False):
             return self.element("mi", text=value.name)
@@ -119,7 +123,7 @@ class SymnnMathMLPrinter(MathMLPresentationPrinter):
         indices, layer = (args[:-1], args[-1]) if term.has_layer else (args, None)
         return self.notation(term.role, indices, layer, None)
 
-    _print_BiasAt = _print_ActivationAt = _print_InputAt = _print_WeightAt
+    _print_BiasAt = _print_ActivationAt = _print_InputAt = _print_DeltaAt = _print_PreActivationAt = _print_WeightAt
 
     def _print_OutputWeightAt(self, term: OutputWeightAt):
         """``w_j^{[L]}``, the weight j into a layer's only unit, as the lecture writes it."""
