@@ -98,7 +98,7 @@ def test_cli_ten_digits_on_variants_end_to_end(cli, report, tmp_path):
     on_training = float((hand_predictions(report, train.X) == train.y).mean())
     assert f"accuracy: {on_training:.1%} on training, {held_out:.1%} on held-out test" in lines
     assert lines[-1] == f"predictions agreeing with the symbolic z (exact rationals): {SMALL} of {SMALL}"
-    names = ["confusion.png", "weights.png", "training.png"]
+    names = ["confusion.png", "weights.png", "training.png", "examples.png"]
     assert result.stderr.splitlines() == [f"wrote {folder / name}" for name in names]
     assert sorted(p.name for p in folder.iterdir()) == sorted(names)
     pytest.importorskip("matplotlib")
@@ -187,6 +187,22 @@ def test_confusion_picture_writes_each_count_in_its_cell(report):
     assert f"held-out test images: {right / SMALL:.1%} correct ({right} of {SMALL})" in axis.get_title()
 
 
+def test_examples_are_the_first_test_image_of_each_digit_with_its_reading(report):
+    pytest.importorskip("matplotlib")
+    from symnn import plots
+
+    test = held_out_set()
+    predictions = hand_predictions(report, test.X)
+    first = [next(row for row in range(SMALL) if test.y[row] == digit) for digit in range(10)]
+    figure = plots.draw_examples(report)
+    panels = image_panels(figure)
+    assert len(panels) == 10
+    for digit, (axis, row) in enumerate(zip(panels, first)):
+        np.testing.assert_array_equal(axis.get_images()[0].get_array(), test.X[row].reshape(7, 5))
+        mark = "✓" if predictions[row] == digit else "✗"
+        assert axis.get_title() == f"digit {digit}: read as {predictions[row]} {mark}"
+
+
 # --- bad input ------------------------------------------------------------------------------------
 
 def test_only_two_or_ten_classes(cli):
@@ -207,8 +223,8 @@ def test_the_single_neuron_picture_is_refused_for_ten_digits(report):
 
 @pytest.mark.parametrize("folder, message", [
     ("", "--plot needs a folder for the pictures, not an empty name"),
-    ("pictures.png", "--plot takes a folder, into which confusion.png, weights.png, training.png are written, "
-                     "not a file name 'pictures.png'"),
+    ("pictures.png", "--plot takes a folder, into which confusion.png, weights.png, training.png, examples.png "
+                     "are written, not a file name 'pictures.png'"),
 ])
 def test_plot_folder_refused_before_training(cli, monkeypatch, folder, message):
     def refuse(*args, **kwargs):

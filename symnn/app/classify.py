@@ -13,8 +13,7 @@ from symnn.data import digits
 from symnn.errors import InvalidArgumentError
 from symnn.numeric.compile import compile as compile_network
 from symnn.numeric.crosscheck import CrossCheck, crosscheck, prediction_agreement
-from symnn.numeric.softmax import one_hot
-from symnn.numeric.train import TrainResult, predict_classes, train
+from symnn.numeric.train import TrainResult, predict_classes, predict_labels, train
 
 DATA_SOURCES = ("lecture", "variants", "handwritten")
 CLASS_COUNTS = digits.CLASS_COUNTS
@@ -27,7 +26,7 @@ VARIANT_IMAGES = 2000
 @dataclass
 class DigitReport:
     """A trained digit classifier: accuracies, the symbolic cross-check, exact agreement of predictions, and the
-    held-out labels and predictions behind the confusion matrix."""
+    held-out images, labels and predictions behind the confusion matrix."""
 
     network: Network
     data: str
@@ -39,6 +38,7 @@ class DigitReport:
     agreeing: int
     agreement_mode: str
     result: TrainResult
+    test_images: np.ndarray
     test_labels: np.ndarray
     test_predictions: np.ndarray
 
@@ -132,7 +132,7 @@ def digit_network(classes: int = 2, hidden: int | None = None) -> Network:
 def predicted_digits(network: Network, params, X) -> np.ndarray:
     """The digit each image is classified as: σ(z) ≥ 1/2 for the sigmoid neuron, the largest a_i for softmax."""
     output = compile_network(network)(X, params)
-    return predict_classes(output).ravel() if network.sizes[-1] == 1 else output.argmax(axis=1)
+    return predict_classes(output).ravel() if network.sizes[-1] == 1 else predict_labels(output)
 
 
 def _check_counts(hidden, epochs, seed) -> None:
@@ -150,9 +150,9 @@ def _train(network: Network, train_set, classes: int, data: str, epochs, lr, see
                      epochs=DEFAULT_EPOCHS[data] if epochs is None else epochs, batch_size=32, seed=seed,
                      show_progress=show_progress)
     chosen = {name: value for name, value in (("epochs", epochs), ("lr", lr)) if value is not None}
-    # train's own defaults otherwise: what a student who passes nothing gets
-    return train(network, train_set.X, one_hot(train_set.y, classes), loss="cross_entropy", seed=seed,
-                 show_progress=show_progress, **chosen)
+    # train's own defaults otherwise (Adam on minibatches): what a student who passes nothing gets
+    return train(network, train_set.X, train_set.y, loss="cross_entropy", seed=seed, show_progress=show_progress,
+                 **chosen)
 
 
 def classify_digits(data: str = "lecture", hidden: int | None = None, epochs: int | None = None,
@@ -163,7 +163,8 @@ def classify_digits(data: str = "lecture", hidden: int | None = None, epochs: in
     ``classes=2``: the lecture's sigmoid neuron (``hidden=None``) or a 35-H-1 sigmoid MLP, trained
     on the binary cross-entropy with lr 0.5. ``classes=10``: a softmax output a_i = e^{z_i} / Σ_m e^{z_m}
     over the ten digits (35-10, or 35-H-10 with a sigmoid hidden layer) trained on the cross-entropy
-    −Σ_i y_i log a_i with ``train``'s defaults unless ``epochs`` or ``lr`` are given.
+    −Σ_i y_i log a_i with ``train``'s defaults unless ``epochs`` or ``lr`` are given (an ``lr`` means
+    plain gradient descent w ← w − lr ∂L/∂w, as it does for ``train``).
     """
     classes = _checked_classes(classes)
     if data not in DATA_SOURCES:
@@ -180,7 +181,15 @@ def classify_digits(data: str = "lecture", hidden: int | None = None, epochs: in
     agreeing, total, mode = prediction_agreement(network, result.params, test_set.X)
     return DigitReport(network, data, len(train_set), total, float((train_predictions == train_set.y).mean()),
                        float((test_predictions == test_set.y).mean()), check, agreeing, mode, result,
-                       test_set.y, test_predictions)
+                       test_set.X, test_set.y, test_predictions)
+
+
+def examples(report: DigitReport) -> tuple[np.ndarray, list[int], list[int]]:
+    """The first test image of each digit, with its label and the digit it was classified as."""
+    rows = [int(np.flatnonzero(report.test_labels == digit)[0]) for digit in range(report.classes)
+            if (report.test_labels == digit).any()]
+    return (report.test_images[rows], [int(report.test_labels[r]) for r in rows],
+            [int(report.test_predictions[r]) for r in rows])
 
 
 def weights_image(report: DigitReport) -> np.ndarray:

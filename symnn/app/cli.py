@@ -241,7 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seed of the data, the split and the initial weights (0 to 999999999; default 0)")
     digits.add_argument("--format", choices=["text", "json"], default="text")
     digits.add_argument("--plot", metavar="DIR", help="also write confusion.png, weights.png (the first layer's "
-                        "weights on the 7×5 grid) and training.png into DIR (needs matplotlib)")
+                        "weights on the 7×5 grid), training.png and examples.png (a test image of each digit "
+                        "as it is read) into DIR (needs matplotlib)")
     digits.set_defaults(run="cmd_digits")
     return parser
 

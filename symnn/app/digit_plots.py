@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from symnn.app.classify import DigitReport, unit_weights
+from symnn.app.classify import DigitReport, examples, unit_weights
 from symnn.app.figures import check_path, new_figure, number, save_png, text_colour
 from symnn.data.digits import COLUMNS, ROWS
 from symnn.errors import InvalidArgumentError
@@ -36,9 +36,18 @@ def _grid_ticks(axis, fontsize: float) -> None:
     axis.set_yticks(range(ROWS), [str(r + 1) for r in range(ROWS)], fontsize=fontsize)
 
 
-def draw_digits(images: np.ndarray, labels: Sequence | None = None, title: str = ""):
-    """7×5 binary images, black ink on white, five to a row, rows and columns numbered as the 35-vector counts them."""
+def draw_digits(images: np.ndarray, labels: Sequence | None = None, title: str = "",
+                titles: Sequence[str] | None = None):
+    """7×5 binary images, black ink on white, five to a row, rows and columns numbered as the 35-vector counts them.
+
+    Each is titled "digit <label>" (``titles`` replaces these), or "image <n>" without labels.
+    """
     images = np.asarray(images).reshape(-1, ROWS, COLUMNS)
+    if titles is None:
+        titles = [f"digit {label}" for label in labels] if labels is not None else \
+            [f"image {n + 1}" for n in range(len(images))]
+    if len(titles) != len(images):
+        raise InvalidArgumentError(f"{len(images)} images need {len(images)} titles or labels, not {len(titles)}")
     columns = min(PANELS_PER_ROW, len(images))
     rows = -(-len(images) // columns)
     figure = new_figure(figsize=(1.9 * columns + 0.6, 2.8 * rows + 0.2), layout="constrained")
@@ -51,15 +60,30 @@ def draw_digits(images: np.ndarray, labels: Sequence | None = None, title: str =
         _grid_ticks(axis, 7)
         axis.set_xlabel("column", fontsize=8)
         axis.set_ylabel("row", fontsize=8)
-        axis.set_title(f"digit {labels[number_]}" if labels is not None else f"image {number_ + 1}", fontsize=10)
+        axis.set_title(titles[number_], fontsize=10)
     figure.suptitle(title or "7×5 digit images")
     return figure
 
 
-def digits_figure(path, images: np.ndarray, labels: Sequence | None = None, title: str = "") -> Path:
+def digits_figure(path, images: np.ndarray, labels: Sequence | None = None, title: str = "",
+                  titles: Sequence[str] | None = None) -> Path:
     """``draw_digits`` written to ``path`` (PNG)."""
     check_path(path)
-    return save_png(draw_digits(images, labels, title), path)
+    return save_png(draw_digits(images, labels, title, titles), path)
+
+
+def draw_examples(report: DigitReport):
+    """The first test image of each digit, titled with the digit it was read as (what the 7×5 data looks like)."""
+    images, labels, predictions = examples(report)
+    titles = [f"digit {t}: read as {p}" + (" ✓" if t == p else " ✗") for t, p in zip(labels, predictions)]
+    return draw_digits(images, title=f"The first {report.data} test image of each digit, as {report.network!r} "
+                                     "reads it", titles=titles)
+
+
+def examples_figure(path, report: DigitReport) -> Path:
+    """``draw_examples`` written to ``path`` (PNG)."""
+    check_path(path)
+    return save_png(draw_examples(report), path)
 
 
 def draw_weights(weights: np.ndarray, title: str = "Weights of the digit neuron", bias: float | None = None):

@@ -19,8 +19,8 @@ import numpy as np
 from sympy import Max, Piecewise, Rational, exp, log, tanh
 
 from symnn.app.digit_plots import (PIXEL_NOTE, class_weights_figure, confusion_figure, digits_figure,  # noqa: F401
-                                   draw_class_weights, draw_confusion, draw_digits, draw_report_weights, draw_weights,
-                                   weights_figure)
+                                   draw_class_weights, draw_confusion, draw_digits, draw_examples, draw_report_weights,
+                                   draw_weights, examples_figure, weights_figure)
 from symnn.app.figures import DPI, check_path, minus, new_figure, number, save_png, to_png  # noqa: F401
 from symnn.core.activations import LOSSES, Activation, get, z
 from symnn.core.network import Network
@@ -238,14 +238,16 @@ def training_figure(path, history, title: str = "Training", loss: str | None = N
 # --- a digit classifier's pictures, all at once ---------------------------------------------------
 
 # the files ``report_figures`` writes into its folder
-REPORT_FIGURES = ("confusion.png", "weights.png", "training.png")
+REPORT_FIGURES = ("confusion.png", "weights.png", "training.png", "examples.png")
 
 
 def report_figures(report, directory) -> list[Path]:
     """A trained digit classifier's pictures as PNGs in ``directory``: the confusion matrix on its test images,
-    the first layer's weights on the 7×5 grid, and the training curve (``symnn digits --plot DIR``)."""
+    the first layer's weights on the 7×5 grid, the training curve, and one test image of each digit as the
+    network reads it (``symnn digits --plot DIR``)."""
     directory = Path(directory)
-    confusion, weights, training = (directory / name for name in REPORT_FIGURES)
+    confusion, weights, training, example = (directory / name for name in REPORT_FIGURES)
     loss = "bce" if report.classes == 2 else "cross_entropy"
     return [confusion_figure(confusion, report), class_weights_figure(weights, report),
-            training_figure(training, report.result.history, f"Training {report.network!r} on {report.data}", loss)]
+            training_figure(training, report.result.history, f"Training {report.network!r} on {report.data}", loss),
+            examples_figure(example, report)]
