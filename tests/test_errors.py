@@ -55,7 +55,8 @@ def test_input_index_out_of_range():
 def test_unknown_activation_in_network():
     with pytest.raises(symnn.UnknownActivationError) as info:
         Network([3, 1], activation="sigmoidal")
-    assert str(info.value) == f"unknown activation 'sigmoidal'; valid names: {VALID_ACTIVATIONS}"
+    # softmax, the output layer's vector activation, is listed last (#13)
+    assert str(info.value) == f"unknown activation 'sigmoidal'; valid names: {VALID_ACTIVATIONS}, softmax"
 
 
 def test_activation_list_of_wrong_length():

@@ -286,6 +286,7 @@ ACTIVATION_ROWS = [
     ["step", "1 if z ≥ 0 else 0", "0 (also at z = 0)", "{0, 1}", "no"],
     ["leaky_relu", "z if z ≥ 0 else 0.01·z", "1 if z ≥ 0 else 0.01", "ℝ", "no"],
     ["softplus", "ln(1 + eᶻ)", "σ(z)", "(0, ∞)", "no"],
+    ["softmax", "eᶻⁱ / Σₘ eᶻᵐ", "aᵢ([i = m] − aₘ)", "(0, 1)", "no"],  # the output layer's (#13)
 ]
 
 
