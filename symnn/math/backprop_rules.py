@@ -466,7 +466,7 @@ class BackpropRules:
             at = Float(values[free], current().numeric_digits) if floats else values[free]
             true = diff(self.loss_at(kept, floats=floats), free).xreplace({free: at})
         zero, decided_exactly = vanishes(claimed - true)
-        return zero, decided_exactly and not approximated, claimed - true
+        return zero, decided_exactly and not approximated and not floats, claimed - true
 
     @cached_property
     def _points(self) -> list:
