@@ -1,5 +1,6 @@
 """Pictures render to real, non-blank PNGs; the tour writes every promised file."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_picture_errors_name_the_value_and_what_is_allowed(tmp_path):
 
 
 FIGURES = ["activations.png", "digit-neuron-training.png", "digit-neuron-weights.png", "lecture-digits.png",
-           "network-3-4-1.png"]
+           "network-3-4-1.png", "ten-digit-confusion.png", "ten-digit-weights.png", "ten-digits.png"]
 
 
 def test_tour_writes_every_promised_file(tour):
@@ -64,7 +65,8 @@ def test_tour_writes_every_promised_file(tour):
     assert result.stderr == ""
     for heading in ["── 1. A single neuron", "── 2. Logistic regression is a one-layer network", "── 3. The digit neuron",
                     "── 4. Layers and notation", "── 5. Activation functions",
-                    "── 6. All activations linear: a linear model"]:
+                    "── 6. All activations linear: a linear model", "── 7. Backpropagation: one step with numbers",
+                    "── 8. Ten digits: a softmax output"]:
         assert heading in result.stdout
     listed = result.stdout.split("files into symnn-out/:\n", 1)[1].split()
     written = sorted(str(p.relative_to(tour.cwd)) for p in tour.out.rglob("*") if p.is_file())
@@ -89,6 +91,24 @@ def test_tour_shows_the_lectures_results(tour):
     # w'_1 = Σ_j w_{1j}^{[1]} w_{j1}^{[2]} of the 3-4-1 collapse
     assert "w'₁ = w₁₁⁽¹⁾⋅w₁₁⁽²⁾ + w₁₂⁽¹⁾⋅w₂₁⁽²⁾ + w₁₃⁽¹⁾⋅w₃₁⁽²⁾ + w₁₄⁽¹⁾⋅w₄₁⁽²⁾" in out
     assert "a sigmoid network does not collapse" in out
+
+
+def test_tour_classifies_all_ten_digits_with_a_softmax_output(tour):
+    out = tour.result.stdout.split("── 8. Ten digits: a softmax output", 1)[1]
+    # the lecture's 0 and 1 (first two glyphs of each row), side by side with the other eight
+    rows = [line for line in out.splitlines() if line.count("·") + line.count("#") == 50]
+    assert [row[:12] for row in rows] == ["·····  ·····", "·###·  ··#··", "·#·#·  ·##··", "·#·#·  ··#··",
+                                          "·#·#·  ··#··", "·###·  ··#··", "·····  ·····"]
+    assert "model: Network(35→10, softmax)" in out
+    assert "data: variants — 500 training images, 500 held-out test images" in out
+    held_out = float(re.search(r"accuracy: [\d.]+% on training, ([\d.]+)% on held-out test", out).group(1))
+    assert held_out >= 95.0
+    # the confusion table's rows add up to the 500 held-out images, its diagonal to the accuracy
+    table = [list(map(int, line.split("│")[1].split())) for line in out.splitlines()
+             if re.match(r"^\s+\d │", line)]
+    assert len(table) == 10 and sum(map(sum, table)) == 500
+    assert sum(table[d][d] for d in range(10)) / 500 == pytest.approx(held_out / 100, abs=0.001)
+    assert "predictions agreeing with the symbolic z (exact rationals): 500 of 500" in out
 
 
 def test_tour_into_an_unwritable_place_fails_cleanly(cli, tmp_path):

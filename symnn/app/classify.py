@@ -96,9 +96,11 @@ def _checked_classes(classes) -> int:
     return int(classes)
 
 
-def load(data: str, seed: int = 0, flip_rate: float = 0.05, classes: int = 2):
-    """(train, test) DigitSets for ``data``: the lecture's images (tested on themselves), variants, or handwriting."""
+def load(data: str, seed: int = 0, flip_rate: float = 0.05, classes: int = 2, images: int | None = None):
+    """(train, test) DigitSets for ``data``: the lecture's images (tested on themselves), variants (``images``
+    of each set, VARIANT_IMAGES unless given), or handwriting."""
     classes = _checked_classes(classes)
+    count = VARIANT_IMAGES if images is None else images
     if data == "lecture":
         both = digits.lecture(classes)
         return both, both
@@ -108,9 +110,8 @@ def load(data: str, seed: int = 0, flip_rate: float = 0.05, classes: int = 2):
         # with ten digits, whose glyphs are only three pixels apart, a thinner or thicker stroke turns
         # one digit into another (3 into 7, 8 into 0): even logistic regression reaches only about 95 %.
         strokes = classes == 2
-        return (digits.variants(VARIANT_IMAGES, flip_rate, seed=seed, shifts=False, strokes=strokes, classes=classes),
-                digits.variants(VARIANT_IMAGES, flip_rate, seed=seed + 1, shifts=False, strokes=strokes,
-                                classes=classes))
+        return (digits.variants(count, flip_rate, seed=seed, shifts=False, strokes=strokes, classes=classes),
+                digits.variants(count, flip_rate, seed=seed + 1, shifts=False, strokes=strokes, classes=classes))
     if data == "handwritten":
         return digits.handwritten(classes).split(0.3, seed=seed)
     raise InvalidArgumentError(f"unknown data {data!r}; choose one of {', '.join(DATA_SOURCES)}")
@@ -157,22 +158,28 @@ def _train(network: Network, train_set, classes: int, data: str, epochs, lr, see
 
 def classify_digits(data: str = "lecture", hidden: int | None = None, epochs: int | None = None,
                     lr: float | None = None, seed: int = 0, flip_rate: float = 0.05,
-                    show_progress: bool | None = None, classes: int = 2) -> DigitReport:
+                    show_progress: bool | None = None, classes: int = 2,
+                    variant_images: int | None = None) -> DigitReport:
     """Train a digit classifier on ``data``, then test it on held-out images and cross-check it.
 
     ``classes=2``: the lecture's sigmoid neuron (``hidden=None``) or a 35-H-1 sigmoid MLP, trained
     on the binary cross-entropy with lr 0.5. ``classes=10``: a softmax output a_i = e^{z_i} / Σ_m e^{z_m}
     over the ten digits (35-10, or 35-H-10 with a sigmoid hidden layer) trained on the cross-entropy
     −Σ_i y_i log a_i with ``train``'s defaults unless ``epochs`` or ``lr`` are given (an ``lr`` means
-    plain gradient descent w ← w − lr ∂L/∂w, as it does for ``train``).
+    plain gradient descent w ← w − lr ∂L/∂w, as it does for ``train``). ``variant_images`` sets the size
+    of each variants set (VARIANT_IMAGES by default).
     """
     classes = _checked_classes(classes)
     if data not in DATA_SOURCES:
         raise InvalidArgumentError(f"unknown data {data!r}; choose one of {', '.join(DATA_SOURCES)}")
     _check_counts(hidden, epochs, seed)
+    if variant_images is not None and (isinstance(variant_images, bool) or not isinstance(variant_images, int)
+                                       or variant_images < classes):
+        raise InvalidArgumentError(f"variant_images must be an integer ≥ {classes} (one image per digit) or None, "
+                                   f"not {variant_images!r}")
     if lr is not None and (isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < float("inf")):
         raise InvalidArgumentError(f"lr must be a positive number or None, not {lr!r}")
-    train_set, test_set = load(data, seed, flip_rate, classes)
+    train_set, test_set = load(data, seed, flip_rate, classes, variant_images)
     network = digit_network(classes, hidden)
     result = _train(network, train_set, classes, data, epochs, lr, seed, show_progress)
     train_predictions = predicted_digits(network, result.params, train_set.X)

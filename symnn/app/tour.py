@@ -2,12 +2,14 @@
 
 neuron → logistic regression as a one-layer network → the 7×5 digit neuron trained and
 cross-checked → layers and notation → activation functions → the all-linear collapse
-proved, and non-collapse with a witness.
+proved, and non-collapse with a witness → one backpropagation step with numbers → all ten
+digits with a softmax output, trained, tested on held-out images and cross-checked.
 """
 
 from __future__ import annotations
 
 import shutil
+import textwrap
 from pathlib import Path
 from typing import Callable
 
@@ -25,6 +27,7 @@ from symnn.core.network import Network
 from symnn.core.printing import pretty
 from symnn.render.html import index_html
 
+TOUR_COLUMNS = 80  # the tour's prose is wrapped to a terminal's usual width
 DEMAND_INPUTS = ["price", "shipping cost", "marketing", "material"]
 DEMAND_UNITS = [["affordability", "awareness", "perceived quality"], ["top-seller probability"]]
 
@@ -32,7 +35,7 @@ DEMAND_UNITS = [["affordability", "awareness", "perceived quality"], ["top-selle
 def _section(say: Callable[[str], None], title: str, explanation: str) -> None:
     say("")
     say(f"── {title} " + "─" * max(0, 60 - len(title)))
-    say(explanation)
+    say(textwrap.fill(explanation, TOUR_COLUMNS))
 
 
 def run_tour(out: Path, say: Callable[[str], None] = print, pdf: bool | None = None) -> list[Path]:
@@ -102,6 +105,8 @@ def run_tour(out: Path, say: Callable[[str], None] = print, pdf: bool | None = N
             f"≈ {pretty(new[theta].evalf(9))}")
     say("  (every number of this step, checked: derivations/backprop-worked-example.tex)")
 
+    written += _ten_digits(say, figures)
+
     docs = documents.generate(kinds=("tex", "html"))
     # the same README.md as `symnn derive --all --out derivations` writes: the pages are in index.html
     docs.append(documents.index([d for d in docs if d.filename.endswith(".tex")]))
@@ -116,6 +121,30 @@ def run_tour(out: Path, say: Callable[[str], None] = print, pdf: bool | None = N
     documents.write_text_atomic(page, _index_html(written, docs))
     written += [index, page]
     return written
+
+
+TOUR_VARIANTS = 500  # noisy copies in each of the training and test sets of the tour's ten-digit classifier
+
+
+def _ten_digits(say: Callable[[str], None], figures: Path) -> list[Path]:
+    """Section 8: all ten digits, a softmax output, trained and tested on held-out noisy copies; its pictures."""
+    _section(say, "8. Ten digits: a softmax output",
+             "Ten output units, one per digit; softmax turns their z into probabilities that sum to 1, and with "
+             "the cross-entropy each unit's error is a − y, as for the lecture's sigmoid neuron.")
+    ten = digits.lecture(classes=10)
+    pictures = [digits.show(x).splitlines() for x in ten.X]
+    say("the ten digits in the lecture's 7×5 style:\n" + "\n".join("  ".join(rows) for rows in zip(*pictures)))
+    output = Network([35, 10], activation="softmax").layer(1)
+    say(pretty(output.equations(1)[1]))
+    report = classify_digits("variants", classes=10, show_progress=False, variant_images=TOUR_VARIANTS)
+    say("\n".join(report.lines()))
+    say("  (real handwriting, with the pictures: symnn digits --classes 10 --data handwritten --plot DIR)")
+    say(textwrap.fill("An all-linear network under softmax is multinomial logistic regression, softmax(W′ᵀx + b′): "
+                      "derivations/collapse-softmax.tex; backpropagation through softmax: "
+                      "derivations/backprop-softmax.tex", TOUR_COLUMNS))
+    return [plots.digits_figure(figures / "ten-digits.png", ten.X, list(ten.y), "The ten digits, 7×5"),
+            plots.class_weights_figure(figures / "ten-digit-weights.png", report),
+            plots.confusion_figure(figures / "ten-digit-confusion.png", report)]
 
 
 def _index(out: Path, written: list[Path]) -> str:
