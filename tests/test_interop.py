@@ -175,6 +175,10 @@ def test_torch_missing_gives_a_clear_error(monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", no_torch)
     monkeypatch.delitem(sys.modules, "torch", raising=False)
+    sequential = type("Sequential", (), {"__module__": "torch.nn.modules.container"})  # looks like torch's
     with pytest.raises(symnn.MissingDependency) as info:
-        Params.from_torch(object())
+        Params.from_torch(sequential())
     assert "pip install torch" in str(info.value) and "PyTorch" in str(info.value)
+    # anything that is not torch's is refused for what it is, without importing torch
+    with pytest.raises(UnsupportedModelError, match="expected a torch.nn.Sequential, not object"):
+        Params.from_torch(object())

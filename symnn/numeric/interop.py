@@ -126,6 +126,9 @@ def _torch_activation(module, last: bool) -> str:
 
 
 def _torch_parts(module):
+    # a module that is not torch's cannot be a Sequential: refused without importing torch (a second or more)
+    if not type(module).__module__.startswith("torch"):
+        raise UnsupportedModelError(f"expected a torch.nn.Sequential, not {type(module).__name__}")
     torch = _torch()
     if not isinstance(module, torch.nn.Sequential):
         raise UnsupportedModelError(f"expected a torch.nn.Sequential, not {type(module).__name__}")
