@@ -132,7 +132,7 @@ def test_the_html_page_of_the_rules_has_no_raw_tex():
 
 def test_the_html_pages_write_the_block_forms_display_symbols_as_math():
     # g^{[j]′}(z^{[j]}), d/dη L(θ − η∇L)|_{η=0} and ‖∇L‖² were printed as their SymPy names (gprime_j, …)
-    page = catalog.build("backprop-softmax").html()
+    page = catalog.build("backprop-block-form").html()  # the block form's lines (backprop-softmax has them too)
     for raw in ("gprime", "descent_rate", "gradient_norm", "j-1", "DeltaAt"):
         assert raw not in page, raw
     assert "<mo>&#8214;</mo>" in page or "<mo stretchy=\"false\">&#8214;</mo>" in page  # the norm's ‖

@@ -7,7 +7,7 @@ terminal text is symnn.render.derivation's, which these methods call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sympy import Basic, Float, MatrixBase, Sum, Symbol
@@ -180,14 +180,18 @@ class Derivation(Shows):
         remembered: a document, its HTML page and its report check the derivation once.
         """
         try:
-            key = (self.title, tuple(self.steps), tuple(self.given.items()), self.seed, current())
+            # the limits decide the checks; how progress is shown (the command line's bar) does not
+            key = (self.title, tuple(self.steps), tuple(self.given.items()), self.seed,
+                   replace(current(), progress=None))
             hash(key)
         except TypeError:  # something unhashable in a user's step: just check it
             return self._verify()
-        if key not in _VERIFIED:
-            if len(_VERIFIED) >= VERIFIED_KEPT:
-                _VERIFIED.pop(next(iter(_VERIFIED)))
-            _VERIFIED[key] = self._verify()
+        if key in _VERIFIED:
+            _VERIFIED[key] = _VERIFIED.pop(key)  # the most recently used stay: a catalog page is asked for again
+            return _VERIFIED[key]
+        if len(_VERIFIED) >= VERIFIED_KEPT:
+            _VERIFIED.pop(next(iter(_VERIFIED)))
+        _VERIFIED[key] = self._verify()
         return _VERIFIED[key]
 
     def _verify(self) -> Verification:
@@ -257,9 +261,9 @@ class Derivation(Shows):
         return f"Derivation({self.title!r}, {len(self.steps)} steps)"
 
 
-# Verifications already made in this process, oldest first (see Derivation.verify)
+# Verifications already made in this process, least recently used first (see Derivation.verify)
 _VERIFIED: dict = {}
-VERIFIED_KEPT = 64
+VERIFIED_KEPT = 256
 
 
 def substitute(expr, definitions: dict):
