@@ -27,6 +27,7 @@ from symnn.core.network import Network
 from symnn.core.printing import pretty
 from symnn.render.html import index_html
 
+TOUR_CHECK_WORKERS = 2  # processes checking the derivations (the machines this runs on have two cores or more)
 TOUR_COLUMNS = 80  # the tour's prose is wrapped to a terminal's usual width
 DEMAND_INPUTS = ["price", "shipping cost", "marketing", "material"]
 DEMAND_UNITS = [["affordability", "awareness", "perceived quality"], ["top-seller probability"]]
@@ -107,7 +108,7 @@ def run_tour(out: Path, say: Callable[[str], None] = print, pdf: bool | None = N
 
     written += _ten_digits(say, figures)
 
-    docs = documents.generate(kinds=("tex", "html"))
+    docs = documents.generate(kinds=("tex", "html"), workers=TOUR_CHECK_WORKERS)
     # the same README.md as `symnn derive --all --out derivations` writes: the pages are in index.html
     docs.append(documents.index([d for d in docs if d.filename.endswith(".tex")]))
     written += documents.write(docs, out / "derivations")
