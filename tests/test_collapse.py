@@ -267,3 +267,39 @@ def test_merged_network_agrees_with_original(data, sizes):
         got = merged.output(i + 1).xreplace(values)
         assert Fraction(int(got.p), int(got.q)) == expected[i]
     assert len(merged.network.layers) <= len(net.layers)
+
+
+def _mp_scores(weights: dict, sizes, x):
+    """z^{[L]} of a sigmoid-hidden network at x, from its weight names (w{k}{i}[j], b{i}[j]), in mpmath."""
+    values = {str(k): mpmath.mpf(Fraction(str(v)).numerator) / Fraction(str(v)).denominator for k, v in weights.items()}
+    a = [mpmath.mpf(Fraction(str(v)).numerator) / Fraction(str(v)).denominator for v in x]
+    for j in range(1, len(sizes)):
+        z = [sum(values.get(f"w{k}{i}[{j}]", 0) * a[k - 1] for k in range(1, sizes[j - 1] + 1))
+             + values.get(f"b{i}[{j}]", 0) for i in range(1, sizes[j] + 1)]
+        a = z if j == len(sizes) - 1 else [1 / (1 + mpmath.exp(-t)) for t in z]
+    return a
+
+
+def test_under_softmax_the_counterexample_is_of_a_difference_of_scores():
+    # softmax(z + c(x)) = softmax(z): a witness must show some z_i − z_m is not affine, not merely z_i
+    sizes = [3, 4, 3]
+    with pytest.raises(NotCollapsible) as info:
+        collapse(Network(sizes, activation=["sigmoid", "softmax"]))
+    w = info.value.witness
+    assert w.scores and w.minus not in (None, w.output) and "differences of the scores" in str(info.value)
+    with mpmath.workdps(50):
+        def f(point):
+            z = _mp_scores(w.params, sizes, point)
+            return z[w.output - 1] - z[w.minus - 1]
+        both = [p + q for p, q in zip(w.x, w.y)]
+        defect = f(both) + f([0, 0, 0]) - f(w.x) - f(w.y)
+        assert abs(defect) > mpmath.mpf("1e-6")
+        assert abs(defect - mpmath.mpf(str(w.difference.evalf(40)))) < mpmath.mpf("1e-30")
+
+
+def test_a_softmax_collapse_has_the_scores_block_identity_and_one_layer_says_it_has_no_hidden_layer():
+    lhs, rhs = collapse(Network([3, 4, 3], activation=["linear", "softmax"])).block_identity()
+    assert str(rhs) == "b[2] + (W[1]*W[2]).T*x + W[2].T*b[1]"
+    proof = collapse(Network([3, 3], activation="softmax")).proof
+    assert "no hidden layer" in proof.intro and "hidden layers add nothing" not in proof.conclusion
+    assert proof.verify().ok

@@ -183,8 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     backprop.add_argument("sizes", help="layer sizes n_0,n_1,…,n_L, e.g. 2,2,1")
     backprop.add_argument("--activation", default="sigmoid",
                           help=f"one activation for all layers or one per layer: {valid} (default sigmoid)")
-    backprop.add_argument("--loss", default="bce", choices=["bce", "squared_error", "mse", "cross_entropy"],
-                          help="bce: binary cross-entropy (default); squared_error (also mse): ½(a − y)² per "
+    backprop.add_argument("--loss", default="auto", choices=["auto", "bce", "squared_error", "mse", "cross_entropy"],
+                          help="auto (default): cross_entropy after a softmax output, else bce; "
+                               "bce: binary cross-entropy; squared_error (also mse): ½(a − y)² per "
                                "output, summed over the outputs (averaged over a batch's samples); "
                                "cross_entropy: −Σ_i y_i log a_i, for a softmax output")
     backprop.add_argument("--no-bias", action="store_true", help="build the network without biases")

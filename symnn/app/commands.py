@@ -114,9 +114,10 @@ def _witness_json(network, error: NotCollapsible) -> dict:
         "network": repr(network),
         "collapses": False,
         "reason": str(error),
-        "of": "scores" if witness is not None and witness.scores else "outputs",
+        "of": "score differences" if witness is not None and witness.scores else "outputs",
         "witness": None if witness is None else {
             "x": [str(v) for v in witness.x], "y": [str(v) for v in witness.y], "output": witness.output,
+            **({"minus": witness.minus} if witness.scores else {}),  # f = z_output − z_minus under softmax
             "difference": str(witness.difference.evalf(30)),
             "weights": {str(k): str(v) for k, v in witness.params.items()},
         },
@@ -145,7 +146,7 @@ def cmd_collapse(args) -> int:
             if error.witness is not None:
                 w = error.witness
                 point = lambda values: "(" + ", ".join(pretty(v) for v in values) + ")"  # noqa: E731
-                of = f" (f the score z_{w.output}^[{network.depth}])" if w.scores else ""
+                of = f" (f = z_{w.output}^[{network.depth}] − z_{w.minus}^[{network.depth}])" if w.scores else ""
                 print(textwrap.fill(f"witness{of}: x = {point(w.x)}, y = {point(w.y)}; f(x + y) + f(0) − f(x) − f(y) "
                                     f"≈ {pretty(w.difference.evalf(10))} ≠ 0", width, subsequent_indent="  "))
         return EXIT_FAILURE

@@ -163,7 +163,7 @@ class Layer(Shows):
     def g_of_z(self, i: int) -> Expr:
         """a_i^{[j]} written in this layer's z symbols: g(z_i^{[j]}), or softmax's e^{z_i} / Σ_m e^{z_m}."""
         if self.activation.is_vector:
-            return self.activation.shown(i, self.index, self.n_out, self.z_symbol(i))
+            return self.activation.shown(i, self.index, [self.z_symbol(m) for m in range(1, self.n_out + 1)])
         return self.activation(self.z_symbol(i))
 
     # --- the protocol -------------------------------------------------------------

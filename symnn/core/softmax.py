@@ -36,6 +36,11 @@ class SoftmaxOf(Function):
         argument = prettyForm(*printer._print(self.args[0]).parens())
         return prettyForm(*argument.left("softmax"))
 
+    def _mathml_presentation(self, printer):
+        name = printer.element("mi", text="softmax")
+        return printer.row(name, printer.mo("(", stretchy="false"), printer._print(self.args[0]),
+                           printer.mo(")", stretchy="false"))
+
 
 class Softmax:
     """The softmax output activation (one shared instance, ``SOFTMAX``; ``get("softmax")`` returns it).
@@ -66,12 +71,13 @@ class Softmax:
         total = Add(*[exp(value) for value in zs])
         return [exp(value) / total for value in zs]
 
-    def shown(self, i: int, layer, n: int, z_i: Expr) -> Expr:
-        """a_i as the lecture writes it: the denominator written out for a few classes, else Σ_{m=1}^{n} e^{z_m}."""
-        if n <= WRITTEN_OUT_CLASSES:
-            return exp(z_i) / Add(*[exp(notation.z(m, layer)) for m in range(1, n + 1)])
+    def shown(self, i: int, layer, zs: Sequence[Expr]) -> Expr:
+        """a_i as the lecture writes it, from the layer's z symbols ``zs`` (named units keep their names): the
+        denominator written out for a few classes, else Σ_{m=1}^{n} e^{z_m}."""
+        if len(zs) <= WRITTEN_OUT_CLASSES:
+            return exp(zs[i - 1]) / Add(*[exp(value) for value in zs])
         m = Symbol("m", integer=True, positive=True)
-        return exp(z_i) / Sum(exp(notation.PreActivationAt(m, notation.layer_value(layer))), (m, 1, n))
+        return exp(zs[i - 1]) / Sum(exp(notation.PreActivationAt(m, notation.layer_value(layer))), (m, 1, len(zs)))
 
     @staticmethod
     def jacobian(i, m, a_i: Expr, a_m: Expr) -> Expr:

@@ -700,9 +700,10 @@ class Backprop(BackpropRules):
         return worked_example(self, weights, biases, x, y, lr, digits)
 
 
-def backprop(network: Network, loss: str = "bce") -> Backprop:
-    """The backpropagation formulas of ``network`` under ``loss`` ("bce", or "squared_error" — "mse" is
-    the same: ½(a − y)² per output, summed over the outputs, averaged over the samples of a batch)."""
+def backprop(network: Network, loss: str = "auto") -> Backprop:
+    """The backpropagation formulas of ``network`` under ``loss`` ("bce", "squared_error" — "mse" is the
+    same: ½(a − y)² per output, summed over the outputs, averaged over the samples of a batch — or
+    "cross_entropy" after a softmax output); "auto", as for train: cross_entropy after softmax, else bce."""
     return Backprop(network, loss)
 
 

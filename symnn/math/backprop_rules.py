@@ -28,6 +28,7 @@ from sympy import (
     MatrixSymbol,
     Mul,
     Rational,
+    S,
     Sum,
     Symbol,
     Transpose,
@@ -160,9 +161,11 @@ class BackpropRules:
     a1[2] - y
     """
 
-    def __init__(self, network: Network, loss: str = "bce"):
+    def __init__(self, network: Network, loss: str = "auto"):
         if not isinstance(network, Network):
             raise InvalidArgumentError(f"backprop needs a symnn Network, not {type(network).__name__}")
+        if loss == "auto":  # as train does: the cross-entropy that fits the output
+            loss = "cross_entropy" if network.layers[-1].activation.is_vector else "bce"
         check_loss(loss, network.layers[-1].activation)
         guards.check(network.n_params, f"backpropagation's checked formulas for {network!r}",
                      setting="backprop_parameters", unit="parameters",
@@ -340,9 +343,14 @@ class BackpropRules:
         for layer in net.layers:
             zs, activations = [], []
             for i in range(1, layer.n_out + 1):
-                value = layer.unit_z(i, current_a)
+                if values:  # the numbers put in term by term: no symbolic z built, then substituted
+                    terms = [values.get(layer.weight(k, i), layer.weight(k, i)) * source
+                             for k, source in enumerate(current_a, start=1)]
+                    bias = values.get(layer.bias_term(i), layer.bias_term(i)) if layer.has_bias else S.Zero
+                    value = Add(*terms, bias)
+                else:
+                    value = layer.unit_z(i, current_a)
                 if values:
-                    value = value.xreplace(values)
                     if not value.free_symbols and (floats or not value.is_Rational):
                         # a number that is not rational: 60 digits, so the units above stay small
                         value = Float(value.evalf(current().numeric_digits), current().numeric_digits)

@@ -10,7 +10,6 @@ For any other network ``collapse`` raises NotCollapsible with an exact counterex
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import cached_property
 
 from sympy import Add, Eq, Expr, Matrix, MatrixExpr, Mul, S
@@ -24,7 +23,7 @@ from symnn.math.affine import Composition, block_identity, require_affine
 from symnn.math.derivation import Derivation
 from symnn.math.equality import Check, check_equal
 from symnn.math.proofs import collapse_proof
-from symnn.math.witness import Witness, find_witness
+from symnn.math.witness import Witness, find_witness, score_difference_witness
 from symnn.config import Progress, current
 
 __all__ = ["Collapse", "NotCollapsible", "Witness", "block_identity", "collapse", "find_witness"]
@@ -135,8 +134,9 @@ class Collapse(Shows):
         return lines
 
     def block_identity(self, symbolic: bool = True) -> tuple[MatrixExpr, MatrixExpr]:
-        """(lhs, rhs): the layers nested in block form, and (W^{[1]}⋯W^{[L]})^T x + b' in block form."""
-        return block_identity(self.network, symbolic)
+        """(lhs, rhs): the layers nested in block form, and (W^{[1]}⋯W^{[L]})^T x + b' in block form (of the
+        scores z^{[L]} under a softmax output)."""
+        return block_identity(self.scores, symbolic)
 
     def verify(self, seed: int = 0, points: int = 3) -> Check:
         """Network output − (w'·x + b') is 0: symbolically where affordable, else exactly at random rational points.
@@ -238,9 +238,9 @@ def collapse(network: Network, progress: Progress | None = None) -> Collapse:
     try:
         require_affine(network.layers[:-1])
     except NotCollapsible as error:
-        witness = find_witness(scores)
-        message = (str(error).replace("so the network is not one linear model", f"so the scores z^[{network.depth}] "
-                                      "under the softmax are not one linear model") +
+        witness = score_difference_witness(scores, find_witness(scores))
+        message = (str(error).replace("so the network is not one linear model", f"so the differences of the scores "
+                                      f"z^[{network.depth}] under the softmax are not linear in x") +
                    " (the network is not multinomial logistic regression)")
-        raise NotCollapsible(message, None if witness is None else replace(witness, scores=True)) from None
+        raise NotCollapsible(message, witness) from None
     return Collapse(network, progress)

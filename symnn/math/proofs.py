@@ -28,6 +28,8 @@ def _affine_sentence(network: Network) -> str:
         s, t = layer.activation.affine_coefficients
         parts.append(f"layer {layer.index}: $g(z) = {latex(layer.activation.expr)}$ "
                      f"($s = {latex(s)}$, $t = {latex(t)}$)")
+    if not parts:  # one softmax layer: nothing below it
+        return "The network has no hidden layer: its scores $z_i^{[1]}$ are linear in $x$ as they stand."
     which = "below the softmax output " if network.layers[-1].activation.is_vector else ""
     return (f"Every activation {which}is affine, $g(z) = s z + t$, decided from $g$ itself ($g'' = 0$): "
             + "; ".join(parts) + ".")
@@ -65,11 +67,14 @@ def collapse_proof(result) -> Derivation:
                     "single layer could not." if not softmax else
                     f"So the network computes multinomial logistic regression, "
                     f"$a^{{[{L}]}} = \\operatorname{{softmax}}({_model_tex(net)})$: one linear layer of scores under the "
-                    "softmax; its hidden layers add nothing a single layer could not."),
+                    + ("softmax; its hidden layers add nothing a single layer could not." if L > 1 else
+                       "softmax, which is what it was built as.")),
     )
     lhs, rhs = block_identity(net, symbolic=True)
-    proof.step(lhs, rhs, "multiply out, with $(AB)^T = B^T A^T$; this holds whatever the layer sizes $n_0, \\ldots, n_L$ "
-               "($W^{[j]}$ is $n_{j-1} \\times n_j$)" + (f": these are the scores $z^{{[{L}]}}$" if softmax else ""))
+    if L > 1 or not softmax:  # (one layer: z^{[1]} = W^{[1]T} x + b^{[1]} needs no multiplying out)
+        proof.step(lhs, rhs, "multiply out, with $(AB)^T = B^T A^T$; this holds whatever the layer sizes "
+                   "$n_0, \\ldots, n_L$ ($W^{[j]}$ is $n_{j-1} \\times n_j$)"
+                   + (f": these are the scores $z^{{[{L}]}}$" if softmax else ""))
     if softmax:
         z_block = notation.matrix("z", net.block_sizes(True)[-1], 1, L)
         proof.define(notation.matrix("a", net.block_sizes(True)[-1], 1, L), result.link(z_block),
@@ -85,7 +90,8 @@ def collapse_proof(result) -> Derivation:
     for i in range(1, min(result.n_outputs, settings.proof_outputs) + 1):
         output_symbol = last.z_symbol(i) if softmax else last.a_symbol(i)
         proof.define(output_symbol, last.unit_z(i) if softmax else last.unit_a(i),
-                     f"{'score' if softmax else 'output'} {i}, from the layer below")
+                     f"{'score' if softmax else 'output'} {i}, from the "
+                     + ("layer below" if L > 1 else "inputs"))
         ws, bp = result.symbols(i)
         inputs = net.inputs()
         for line in result.definitions(i):
@@ -225,9 +231,10 @@ def non_collapse_proof(network: Network, witness) -> Derivation:
 
     zero_note = "" if all(v != 0 for v in (*witness.x, *witness.y)) else " (every other coordinate 0)"
     L = network.depth
-    scores = (f" Under the softmax output, $f$ is the scores $z^{{[{L}]}}$ the softmax turns into probabilities "
-              f"(multinomial logistic regression would make them linear in $x$); the values are those of "
-              f"$z_{{{witness.output}}}^{{[{L}]}}$." if witness.scores else
+    i, m = witness.output, witness.minus
+    scores = (f" Under the softmax output, $f = z_{{{i}}}^{{[{L}]}} - z_{{{m}}}^{{[{L}]}}$, the difference of two scores: "
+              "softmax is unchanged when one function of $x$ is added to every score, so multinomial logistic "
+              "regression means that every such difference is linear in $x$." if witness.scores else
               f" The values are those of output {witness.output}." if network.sizes[-1] > 1 else "")
     proof = Derivation(
         f"{network!r} does not collapse",
@@ -236,12 +243,14 @@ def non_collapse_proof(network: Network, witness) -> Derivation:
         given=dict(witness.params),
         conclusion=("The two sides differ, so no choice of $w'$ and $b'$ makes this network a linear model: "
                     "its nonlinear activations are what give the hidden layers their power." if not witness.scores
-                    else "The two sides differ, so no choice of $W'$ and $b'$ makes the scores linear: the network "
-                    "is not multinomial logistic regression; its nonlinear hidden layers are what give it its power."),
+                    else f"The two sides differ, so $z_{{{i}}}^{{[{L}]}} - z_{{{m}}}^{{[{L}]}}$ is not linear in $x$ and "
+                    "no choice of $W'$ and $b'$ gives these probabilities: the network is not multinomial logistic "
+                    "regression; its nonlinear hidden layers are what give it its power."),
     )
     for value, exact_value in ((f(x_s), witness.f_x), (f(y_s), witness.f_y), (f(x_s + y_s), witness.f_x_plus_y),
                                (f(Integer(0)), witness.f_zero)):
-        proof.define(value, exact_value, "the network's value there")
+        proof.define(value, exact_value, "the difference of the two scores there" if witness.scores
+                     else "the network's value there")
     difference = Add(f(x_s + y_s), f(Integer(0)), -f(x_s), -f(y_s), evaluate=False)
     proof.step(difference, Float(witness.difference.evalf(30), 10), "its value, to ten digits: not 0",
                relation="approx", tolerance=Rational(1, 10**9), order="none")

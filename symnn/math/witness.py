@@ -7,7 +7,7 @@ it fails, evaluated exactly, is a proof that no w'·x + b' computes the network.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sympy import E, Expr, Float, Pow, S, cancel, diff
 
@@ -36,7 +36,8 @@ class Witness:
     f_y: Expr
     f_x_plus_y: Expr
     f_zero: Expr
-    scores: bool = False  # f is the scores z^{[L]} under a softmax output, not the output itself
+    scores: bool = False  # f is a difference of scores z_i − z_m under a softmax output, not an output
+    minus: int | None = None  # m of f = z_i − z_m (i is ``output``), under a softmax output
 
     @property
     def difference(self) -> Expr:
@@ -73,6 +74,36 @@ def find_witness(network: Network, seed: int = 0, tries: int | None = None) -> W
 # numeric_digits digits instead (also for any g for which exact values are unsafe, see _exact_is_safe).
 EXACT_NONLINEAR_LAYERS = 5
 EXACT_NESTED_PARAMETERS = 60  # the sigmoid-non-collapse example (2-2-1, 9 parameters) stays exact
+
+
+def score_difference_witness(scores: Network, witness: Witness | None) -> Witness | None:
+    """A witness for f = z_i − z_m from one for a score z_i of the scores network (its softmax layer made linear).
+
+    Softmax is unchanged when the same c(x) is added to every score, so multinomial logistic regression
+    means every difference z_i − z_m is affine, not every score: the witness must break a difference.
+    Its i is the witness's output; m is an output whose own f(x + y) + f(0) − f(x) − f(y) differs from
+    z_i's at the same numbers (None when all are equal there). A witness found on one path (a large
+    network: every weight off the path 0) has every other score constant, so m is any other output.
+    """
+    if witness is None:
+        return None
+    i = witness.output
+    if scores.n_params > current().witness_full_parameters:
+        return replace(witness, scores=True, minus=2 if i == 1 else 1)
+    point_sum = tuple(p + q for p, q in zip(witness.x, witness.y))
+    zero = (S.Zero,) * scores.sizes[0]
+    # at numeric_digits digits where the search itself evaluated so (deep or unsafe g), else exactly
+    digits = current().numeric_digits if witness.f_x.has(Float) else None
+    values = [exact.forward(scores, witness.params, list(point), digits)
+              for point in (witness.x, witness.y, point_sum, zero)]
+    for m in range(1, scores.sizes[-1] + 1):
+        if m == i:
+            continue
+        f_x, f_y, f_sum, f_zero = (v[i - 1] - v[m - 1] for v in values)
+        zero_defect, _ = vanishes(f_sum + f_zero - f_x - f_y)
+        if not zero_defect:
+            return Witness(witness.params, witness.x, witness.y, i, f_x, f_y, f_sum, f_zero, scores=True, minus=m)
+    return None
 
 
 def _search(network: Network, seed: int, tries: int | None) -> Witness | None:
