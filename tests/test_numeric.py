@@ -12,6 +12,7 @@ from sympy import Rational
 import symnn
 from symnn import Network, Params, compile, crosscheck, guards, notation
 from symnn.core.activations import get
+from symnn.numeric.crosscheck import CrossCheck
 
 LEAKY_SLOPE = Rational(1, 5)
 
@@ -294,3 +295,15 @@ def test_stable_sigmoid_matches_mpmath_over_a_range():
         for value, result in zip(values, got):
             want = 1 / (1 + mpmath.exp(-mpmath.mpf(float(value))))
             assert abs(result - float(want)) <= 4e-16 * float(want)
+
+
+def test_crosscheck_judges_each_value_on_its_own():
+    # one row underflows to 0 (relative Δ 1, |Δ| ≈ 0), the other is off by ~1e-16: each passes on its own,
+    # so both together must too (per-output maxima from different rows used to fail them)
+    net = symnn.Network([2, 3], activation="softmax")
+    params = symnn.Params.from_arrays([np.array([[1.0, 0.0, -1.0], [0.0, 1.0, 0.0]])], [np.array([0.0, 0.5, 0.0])])
+    rows = np.array([[-1e4, 0.0], [700.0, 710.0]])
+    assert crosscheck(net, params, rows[:1]).ok(1e-12) and crosscheck(net, params, rows[1:]).ok(1e-12)
+    assert crosscheck(net, params, rows).ok(1e-12)
+    off = CrossCheck("exact rationals", 1, (1e-3,), (1e-3,), differences=((1e-3, 1e-3),))
+    assert not off.ok(1e-12)

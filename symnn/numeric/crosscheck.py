@@ -10,7 +10,7 @@ mode checks the float computation against the true value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import mpmath
@@ -37,8 +37,14 @@ class CrossCheck:
     max_abs: tuple[float, ...]
     max_rel: tuple[float, ...]
     of_samples: int | None = None  # the batch's size, when only ``samples`` rows of it were checked
+    # (|Δ|, relative Δ) of every checked value, row by row: ok() judges each value on its own, so one row's
+    # underflow to 0 (relative Δ 1, |Δ| 1e-300) and another row's 1e-16 do not add up to a failure
+    differences: tuple = field(default=(), compare=False, repr=False)
 
     def ok(self, rtol: float = 1e-12, atol: float = 0.0) -> bool:
+        """Every value within ``rtol`` of the symbolic one relatively, or within ``atol`` absolutely."""
+        if self.differences:
+            return all(r <= rtol or a <= atol for a, r in self.differences)
         return all(r <= rtol or a <= atol for a, r in zip(self.max_abs, self.max_rel))
 
     def __str__(self) -> str:
@@ -204,6 +210,7 @@ def crosscheck(network: Network, params: Params, X, digits: int = DEFAULT_DIGITS
     evaluator = SymbolicEvaluator(network, params, digits)
     n_out = network.sizes[-1]
     max_abs, max_rel = [0.0] * n_out, [0.0] * n_out
+    differences: list[tuple[float, float]] = []
     for row, got in report_progress(zip(chosen, numeric), len(chosen), "cross-check",
                                     large=setup + per_row * len(chosen) > 2):
         for i, (want, value) in enumerate(zip(evaluator.evaluate(row), got)):
@@ -212,6 +219,8 @@ def crosscheck(network: Network, params: Params, X, digits: int = DEFAULT_DIGITS
             else:
                 with mpmath.workdps(digits):
                     difference, size = abs(want - mpmath.mpf(float(value))), abs(want)
-            max_abs[i] = max(max_abs[i], float(difference))
-            max_rel[i] = max(max_rel[i], float(difference / size) if size else float(difference))
-    return CrossCheck(evaluator.mode, len(chosen), tuple(max_abs), tuple(max_rel), of_samples=len(batch))
+            absolute, relative = float(difference), float(difference / size) if size else float(difference)
+            max_abs[i], max_rel[i] = max(max_abs[i], absolute), max(max_rel[i], relative)
+            differences.append((absolute, relative))
+    return CrossCheck(evaluator.mode, len(chosen), tuple(max_abs), tuple(max_rel), of_samples=len(batch),
+                      differences=tuple(differences))
