@@ -139,7 +139,7 @@ def _ten_digits(say: Callable[[str], None], figures: Path) -> list[Path]:
     say(pretty(output.equations(1)[1]))
     report = classify_digits("variants", classes=10, show_progress=False, variant_images=TOUR_VARIANTS)
     say("\n".join(report.lines()))
-    say("  (real handwriting, with the pictures: symnn digits --classes 10 --data handwritten --plot DIR)")
+    say("  (real handwriting, with the pictures:\n   symnn digits --classes 10 --data handwritten --plot DIR)")
     say(textwrap.fill("An all-linear network under softmax is multinomial logistic regression, softmax(W′ᵀx + b′): "
                       "derivations/collapse-softmax.tex; backpropagation through softmax: "
                       "derivations/backprop-softmax.tex", TOUR_COLUMNS))

@@ -198,7 +198,9 @@ LINE_CHECKED_CLAIMS = 4  # formulas one line of a large network's rules checks a
 
 
 def _index_range(index: str, count: int) -> str:
-    return f"{index} = 1" if count == 1 else f"{index} = 1, 2" if count == 2 else f"{index} = 1, \\ldots, {count}"
+    if count <= 3:  # 1; 1, 2; 1, 2, 3 — an ellipsis only where it saves writing
+        return f"{index} = " + ", ".join(str(n) for n in range(1, count + 1))
+    return f"{index} = 1, \\ldots, {count}"
 
 
 def _seed(claim: Claim) -> int:

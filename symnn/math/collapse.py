@@ -207,7 +207,15 @@ class Collapse(Shows):
         return collapse_proof(self)
 
     def display_pairs(self) -> list[tuple]:
-        return [(line.lhs, line.rhs) for line in self.definitions()]
+        """w′ and b′ of each output (the first proof_outputs of them), then each score z_i = w′·x + b′_i and
+        its softmax under a softmax output."""
+        shown = range(1, min(self.n_outputs, current().proof_outputs) + 1)
+        pairs = [(line.lhs, line.rhs) for i in shown for line in self.definitions(i)]
+        if self.link is not None:
+            last = self.network.layers[-1]
+            pairs += [(last.z_symbol(i), self.model(i)) for i in shown]
+            pairs += [(last.a_symbol(i), last.g_of_z(i)) for i in shown]
+        return pairs
 
     def __repr__(self) -> str:
         model = "linear model" if self.link is None else "softmax of a linear model"
