@@ -6,7 +6,7 @@ Written for K = 3 output units of layer L, elementwise; every step is checked (a
 
 from __future__ import annotations
 
-from sympy import Add, Derivative, Integer, Mul, Symbol, diff, exp, log
+from sympy import Add, Derivative, Integer, MatAdd, Mul, Symbol, cancel, diff, exp, log, together
 
 from sympy.printing.pretty.stringpict import prettyForm
 
@@ -16,7 +16,7 @@ from symnn.core.network import Network
 from symnn.math.backprop import Backprop
 from symnn.math.collapse import collapse
 from symnn.math.derivation import Derivation
-from symnn.math.equality import check_equal, first_failure
+from symnn.math.equality import Check, check_equal, first_failure
 
 CLASSES = 3
 _LOSS = Symbol("L")
@@ -106,7 +106,8 @@ def softmax_cross_entropy() -> Derivation:
     d = Derivation(
         "Softmax with cross-entropy: the output error is $a - y$",
         intro=(f"$K = {CLASSES}$ classes, targets $y_i$ one-hot (or any probabilities: $\\sum_i y_i = 1$), "
-               "and the categorical cross-entropy of one sample."),
+               "and the categorical cross-entropy of one sample; then the same for any number of classes $K$, in block "
+               "form."),
         conclusion=("So $\\delta^{[L]} = a^{[L]} - y$ in block form: the same error as a sigmoid unit with "
                     "binary cross-entropy, and the rest of backpropagation is unchanged."),
     )
@@ -138,7 +139,138 @@ def softmax_cross_entropy() -> Derivation:
                                           evaluate=False),
            "every output, $m = 1, 2, 3$ (against sympy.diff of the whole loss)", order="none",
            oracle=every_unit)
+    _block_form(d)
     return d
+
+
+BLOCK_CHECKED_CLASSES = (2, 3, 4, 5, 6)  # the block-form lines hold for every K; checked entry by entry for these
+
+
+class _Shown(Symbol):
+    """A block-form expression written as the textbook writes it (diag(a) − a aᵀ, −y ⊘ a, …): display only,
+    each line checked entry by entry by its oracle. ``parts`` are (LaTeX, Unicode, MathML tokens)."""
+
+    PARTS: dict = {}
+
+    def _latex(self, printer) -> str:
+        return self.PARTS[self.name][0]
+
+    def _pretty(self, printer):
+        return prettyForm(self.PARTS[self.name][1])
+
+    def _mathml_presentation(self, printer):
+        nodes = []
+        for kind, text in self.PARTS[self.name][2]:
+            if kind == "expr":
+                nodes.append(printer._print(text))
+            else:
+                nodes.append(printer.element(kind, text=text, **({"stretchy": "false"} if kind == "mo" else {})))
+        return printer.row(*nodes)
+
+
+_A, _Y, _Z = (notation.matrix(role, Symbol("K"), 1, "L") if role != "y" else notation.matrix("y", Symbol("K"), 1)
+              for role in ("a", "y", "z"))
+_Shown.PARTS = {
+    "jacobian": (r"\frac{\partial a^{[L]}}{\partial z^{[L]}}", "∂a⁽ᴸ⁾/∂z⁽ᴸ⁾", ()),  # MathML: _Jacobian
+    "diag_minus_outer": (r"\operatorname{diag}(a^{[L]}) - a^{[L]} a^{[L]T}", "diag(a⁽ᴸ⁾) − a⁽ᴸ⁾a⁽ᴸ⁾ᵀ",
+                         [("mi", "diag"), ("mo", "("), ("expr", _A), ("mo", ")"), ("mo", "−"), ("expr", _A),
+                          ("expr", _A.T)]),
+    "chain": (r"\left(\operatorname{diag}(a^{[L]}) - a^{[L]} a^{[L]T}\right)\left(-y \oslash a^{[L]}\right)",
+              "(diag(a⁽ᴸ⁾) − a⁽ᴸ⁾a⁽ᴸ⁾ᵀ)(−y⊘a⁽ᴸ⁾)",
+              [("mo", "("), ("mi", "diag"), ("mo", "("), ("expr", _A), ("mo", ")"), ("mo", "−"), ("expr", _A),
+               ("expr", _A.T), ("mo", ")"), ("mo", "("), ("mo", "−"), ("expr", _Y), ("mo", "⊘"), ("expr", _A),
+               ("mo", ")")]),
+    "collected": (r"-y + a^{[L]} \left(\mathbf{1}^T y\right)", "−y + a⁽ᴸ⁾(1ᵀy)", ()),  # MathML: _Collected
+}
+
+
+def _jacobian_mathml(printer):
+    a, z = printer._print(_A), printer._print(_Z)
+    top = printer.row(printer.element("mo", text="∂"), a)
+    bottom = printer.row(printer.element("mo", text="∂"), z)
+    return printer.element("mfrac", top, bottom)
+
+
+def _ones_transposed(printer):
+    return printer.element("msup", printer.element("mn", text="1"), printer.element("mi", text="T"))
+
+
+class _Jacobian(_Shown):
+    def _mathml_presentation(self, printer):
+        return _jacobian_mathml(printer)
+
+
+class _Collected(_Shown):
+    def _mathml_presentation(self, printer):
+        nodes = [printer.element("mo", text="−"), printer._print(_Y), printer.element("mo", text="+"),
+                 printer._print(_A), printer.element("mo", text="(", stretchy="false"), _ones_transposed(printer),
+                 printer._print(_Y), printer.element("mo", text=")", stretchy="false")]
+        return printer.row(*nodes)
+
+
+def _softmax_in_u(classes: int):
+    """(u, a, y, L): softmax in u_m = e^{z_m} (positive), a_i = u_i / Σ_m u_m, and L = −Σ_i y_i log a_i;
+    ∂/∂z_m = u_m ∂/∂u_m, so every derivative is a rational function sympy decides by cancelling."""
+    u = [Symbol(f"u_{m}", positive=True) for m in range(1, classes + 1)]
+    total = Add(*u)
+    a = [value / total for value in u]
+    y = [Symbol(f"y_{m}") for m in range(1, classes + 1)]
+    return u, a, y, Add(*[-yi * log(ai) for yi, ai in zip(y, a)])
+
+
+def _every_size(claim) -> "Check":
+    """``claim(classes)`` (a list of expressions that must vanish) for each K of BLOCK_CHECKED_CLASSES."""
+    def check():
+        for classes in BLOCK_CHECKED_CLASSES:
+            for residue in claim(classes):
+                if cancel(together(residue)) != 0:
+                    return Check(False, f"entry by entry for K = {classes}", f"{residue} is not 0")
+        sizes = ", ".join(map(str, BLOCK_CHECKED_CLASSES))
+        return Check(True, f"symbolic, entry by entry for K = {sizes} (in u_m = e^{{z_m}})")
+    return check
+
+
+def _jacobian_entries(classes):
+    u, a, _, _ = _softmax_in_u(classes)
+    return [u[m] * diff(a[i], u[m]) - a[i] * ((1 if i == m else 0) - a[m])
+            for i in range(classes) for m in range(classes)]
+
+
+def _chain_entries(classes):
+    """(diag(a) − a aᵀ)(−y ⊘ a) against sympy.diff of L by each z_i (targets not yet summing to 1)."""
+    u, a, y, loss = _softmax_in_u(classes)
+    product = [sum((a[i] * (1 if i == m else 0) - a[i] * a[m]) * (-y[m] / a[m]) for m in range(classes))
+               for i in range(classes)]
+    return [product[i] - u[i] * diff(loss, u[i]) for i in range(classes)]
+
+
+def _collected_entries(classes):
+    u, a, y, loss = _softmax_in_u(classes)
+    return [-y[i] + a[i] * Add(*y) - u[i] * diff(loss, u[i]) for i in range(classes)]
+
+
+def _error_entries(classes):
+    u, a, y, loss = _softmax_in_u(classes)
+    given = {y[-1]: 1 - Add(*y[:-1])}  # the targets sum to 1
+    return [(a[i] - y[i] - u[i] * diff(loss, u[i])).xreplace(given) for i in range(classes)]
+
+
+def _block_form(d: Derivation) -> None:
+    """δ^{[L]} = a − y for every number of classes K, in block form: softmax's Jacobian diag(a) − a aᵀ times
+    ∂L/∂a = −y ⊘ a; each line checked entry by entry for several K."""
+    delta_block = notation.matrix("delta", Symbol("K"), 1, "L")
+    d.define(_Jacobian("jacobian"), _Shown("diag_minus_outer"),
+             "the softmax Jacobian for any $K$: entry $(i, m)$ is $a_i([i = m] - a_m)$, a symmetric matrix",
+             oracle=_every_size(_jacobian_entries))
+    d.step(delta_block, _Shown("chain"),
+           "the chain rule in block form, $\\delta^{[L]} = (\\partial a/\\partial z)^T \\partial L/\\partial a$, with "
+           "$\\partial L/\\partial a = -y \\oslash a$ ($\\oslash$: entry by entry)",
+           oracle=_every_size(_chain_entries))
+    d.step(delta_block, _Collected("collected"),
+           "$\\operatorname{diag}(a)(-y \\oslash a) = -y$ and $a^T (y \\oslash a) = \\mathbf{1}^T y = \\sum_i y_i$",
+           same_line=True, oracle=_every_size(_collected_entries))
+    d.step(delta_block, MatAdd(_A, -_Y), "the targets sum to 1, $\\mathbf{1}^T y = 1$", same_line=True,
+           oracle=_every_size(_error_entries))
 
 
 def softmax_two_classes() -> Derivation:

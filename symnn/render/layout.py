@@ -30,7 +30,7 @@ _COMMANDS = {
     r"\vdots": 5.0, r"\iff": 24.0, r"\approx": 14.0, r"\neq": 12.0, r"\geq": 12.0, r"\leq": 12.0, r"\to": 14.0,
     r"\infty": 10.0, r"\mathbf": 0.0, r"\mathrm": 0.0, r"\operatorname": 0.0, r"\mathbb": 0.0, r"\prime": 3.0,
     r"\log": 14.0, r"\exp": 16.0, r"\max": 18.0, r"\min": 16.0, r"\tanh": 22.0, r"\sinh": 20.0, r"\cosh": 20.0,
-    r"\sin": 14.0, r"\cos": 16.0, r"\odot": 12.0, r"\displaystyle": 0.0, r"\textstyle": 0.0, r"\limits": 0.0,
+    r"\sin": 14.0, r"\cos": 16.0, r"\odot": 12.0, r"\oslash": 12.0, r"\displaystyle": 0.0, r"\textstyle": 0.0, r"\limits": 0.0,
 }
 _WIDE = set("+=<>") | {"-"}
 

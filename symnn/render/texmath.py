@@ -32,7 +32,7 @@ _OPERATORS = {
     "colon": ":", "forall": "\u2200", "exists": "\u2203", "prime": "\u2032", "top": "\u22a4", "langle": "\u27e8",
     "rangle": "\u27e9", "lbrace": "{", "rbrace": "}", "{": "{", "}": "}", "|": "\u2016", "neg": "\u00ac",
     "land": "\u2227", "lor": "\u2228", "ll": "\u226a", "gg": "\u226b", "propto": "\u221d",
-    "odot": "\u2299", "leftarrow": "\u2190", "gets": "\u2190", "lVert": "\u2016", "rVert": "\u2016",
+    "odot": "\u2299", "oslash": "\u2298", "leftarrow": "\u2190", "gets": "\u2190", "lVert": "\u2016", "rVert": "\u2016",
     "checkmark": "\u2713",
 }
 _LARGE = {"sum": "\u2211", "prod": "\u220f"}

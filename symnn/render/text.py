@@ -17,7 +17,7 @@ _TEX_TO_UNICODE = {"sigma": "σ", "beta": "β", "theta": "θ", "cdots": "⋯", "
                    "ldots": "…", "sum": "Σ", "infty": "∞", "to": "→", "quad": " ", ",": " ", "left": "", "right": "",
                    "tanh": "tanh", "max": "max", "log": "log", "ln": "ln", "mathbb": "", "text": "",
                    "mathrm": "", "operatorname": "", "eta": "η", "ell": "ℓ", "delta": "δ", "Delta": "Δ",
-                   "partial": "∂", "nabla": "∇", "odot": "⊙", "times": "×", "prime": "′", "leftarrow": "←",
+                   "partial": "∂", "nabla": "∇", "odot": "⊙", "oslash": "⊘", "times": "×", "prime": "′", "leftarrow": "←",
                    "lVert": "‖", "rVert": "‖", "alpha": "α", "lambda": "λ", "checkmark": "✓",
                    "neq": "≠", "ne": "≠"}
 _TEX_FONT = {"mathbf": {"1": "𝟙"}, "mathbb": {"R": "ℝ"}}
