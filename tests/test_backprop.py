@@ -194,3 +194,13 @@ def test_a_weights_file_that_is_not_text_is_refused(cli, tmp_path):
     result = cli("backprop", "2,2,2", "--weights", f"@{tmp_path / 'w.json'}", "--biases", "[0, 0]",
                  "--inputs", "[1, 0]", "--targets", "[0, 1]")
     assert result.returncode == 2 and "cannot read it as UTF-8 text" in result.stderr
+
+
+def test_ce_is_cross_entropy_and_auto_fits_the_output():
+    softmax, sigmoid = symnn.Network([2, 3], activation="softmax"), symnn.Network([2, 1], activation="sigmoid")
+    assert symnn.backprop(softmax, "ce").loss == symnn.backprop(softmax).loss == "cross_entropy"
+    assert symnn.backprop(sigmoid).loss == "bce"
+    X, labels = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]), np.array([0, 1, 2])
+    by_alias = symnn.train(softmax, X, labels, loss="ce", epochs=3, show_progress=False)
+    by_name = symnn.train(softmax, X, labels, loss="cross_entropy", epochs=3, show_progress=False)
+    assert [r.loss for r in by_alias.history] == [r.loss for r in by_name.history]

@@ -183,11 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
     backprop.add_argument("sizes", help="layer sizes n_0,n_1,…,n_L, e.g. 2,2,1")
     backprop.add_argument("--activation", default="sigmoid",
                           help=f"one activation for all layers or one per layer: {valid} (default sigmoid)")
-    backprop.add_argument("--loss", default="auto", choices=["auto", "bce", "squared_error", "mse", "cross_entropy"],
+    backprop.add_argument("--loss", default="auto", choices=["auto", "bce", "squared_error", "mse", "cross_entropy", "ce"],
                           help="auto (default): cross_entropy after a softmax output, else bce; "
                                "bce: binary cross-entropy; squared_error (also mse): ½(a − y)² per "
                                "output, summed over the outputs (averaged over a batch's samples); "
-                               "cross_entropy: −Σ_i y_i log a_i, for a softmax output")
+                               "cross_entropy (also ce): −Σ_i y_i log a_i, for a softmax output")
     backprop.add_argument("--no-bias", action="store_true", help="build the network without biases")
     backprop.add_argument("--weights", metavar="JSON", help="W^[1], …, W^[L] as JSON, each one row per input k of "
                           "one number per unit i (or @FILE); with --inputs, --targets (and --biases): a worked example")

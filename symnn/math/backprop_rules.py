@@ -65,6 +65,18 @@ LOSS_WORDS = {
 SOFTMAX_LOSSES = ("cross_entropy", "squared_error", "mse")
 
 
+# Other names for a loss, as users write them: "ce" (and "categorical_cross_entropy") is cross_entropy
+LOSS_ALIASES = {"ce": "cross_entropy", "categorical_cross_entropy": "cross_entropy"}
+
+
+def loss_name(loss, network: Network | None = None) -> str:
+    """The loss's own name: an alias resolved, "auto" the cross-entropy that fits ``network``'s output
+    (cross_entropy after softmax, else bce); anything else as given (check_loss judges it)."""
+    if loss == "auto" and network is not None:
+        return "cross_entropy" if network.layers[-1].activation.is_vector else "bce"
+    return LOSS_ALIASES.get(loss, loss) if isinstance(loss, str) else loss
+
+
 def check_loss(loss: str, output: Activation | Softmax) -> None:
     """Refuse an unknown loss, or a loss after a g whose values are not known to lie where the loss is defined.
 
@@ -164,8 +176,7 @@ class BackpropRules:
     def __init__(self, network: Network, loss: str = "auto"):
         if not isinstance(network, Network):
             raise InvalidArgumentError(f"backprop needs a symnn Network, not {type(network).__name__}")
-        if loss == "auto":  # as train does: the cross-entropy that fits the output
-            loss = "cross_entropy" if network.layers[-1].activation.is_vector else "bce"
+        loss = loss_name(loss, network)  # "auto", as train does: the cross-entropy that fits the output
         check_loss(loss, network.layers[-1].activation)
         guards.check(network.n_params, f"backpropagation's checked formulas for {network!r}",
                      setting="backprop_parameters", unit="parameters",

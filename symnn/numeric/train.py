@@ -14,6 +14,7 @@ import numpy as np
 
 from symnn.core.network import Network
 from symnn.errors import BadNumbersError, InvalidArgumentError, TrainingDiverged
+from symnn.math.backprop_rules import loss_name
 from symnn.numeric.compile import compile as compile_network
 from symnn.numeric.gradients import CompiledGradient
 from symnn.numeric.params import Params, as_batch, check_network, check_params, real_array
@@ -188,7 +189,7 @@ def train(network: Network, X, y, loss: str = "auto", lr: float | None = None, e
             allowed = f"from {low} to {high:,}" if high else f"≥ {low}"
             raise InvalidArgumentError(f"{name} must be an integer {allowed}, not {value!r}")
     optimizer, lr = _choose_optimizer(optimizer, lr)
-    loss = default_loss(network) if loss == "auto" else loss
+    loss = default_loss(network) if loss == "auto" else loss_name(loss)  # "ce" is cross_entropy
     compiled = compile_network(network)
     gradient = CompiledGradient(compiled, loss)  # refuses a loss the output cannot take, naming what can
     by_class = network.layers[-1].activation.is_vector
