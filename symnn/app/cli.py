@@ -231,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the lecture's images (ten in their style with --classes 10), seeded variants "
                              "(5%% pixel flips), or real handwriting (needs scikit-learn)")
     digits.add_argument("--hidden", type=_number("a positive number of hidden units", 1, current().hidden_units,
-                                                 "; the symbolic cross-check of a 35-H-1 network grows with H²"),
+                                                 "; the symbolic cross-check of a 35-H-1 or 35-H-10 network grows with H²"),
                         default=None, metavar="H",
                         help=f"a hidden layer of H sigmoid units (35-H-1, or 35-H-10 with --classes 10) instead of a "
                              f"single layer (H from 1 to {current().hidden_units}, the hidden_units setting)")

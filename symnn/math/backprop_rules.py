@@ -34,7 +34,9 @@ from sympy import (
     Transpose,
     cancel,
     diff,
+    exp,
     factor,
+    log,
     together,
 )
 
@@ -389,7 +391,13 @@ class BackpropRules:
         """The whole loss with ``values`` put in (whatever they leave out stays a symbol); with ``floats``
         every number it passes through is a ``numeric_digits`` float (for checks at random points)."""
         forward = self._forward(values=values, nudge=nudge, floats=floats)
-        return self.loss_expr(forward[-1][1]).xreplace({y: values[y] for y in self.targets() if y in values})
+        targets = {y: values[y] for y in self.targets() if y in values}
+        if self.softmax and self.loss == "cross_entropy":
+            # the same L, with log a_i = z_i − log Σ_m e^{z_m}: its sympy.diff is a third of the work of log(e^z/Σ)
+            scores = forward[-1][0]
+            log_total = log(Add(*[exp(score) for score in scores]))
+            return Add(*[-y * (score - log_total) for y, score in zip(self.targets(), scores)]).xreplace(targets)
+        return self.loss_expr(forward[-1][1]).xreplace(targets)
 
     def _substitutions(self, forward: list, deltas: dict) -> dict:
         subs = dict(deltas)
