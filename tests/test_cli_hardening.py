@@ -149,13 +149,13 @@ def test_help_is_argparse_help_on_stdout(cli, args):
      "argument --epochs: must be a positive number of epochs from 1 to 100000, not 100001"),
     (["digits", "--hidden", "0"],
      "argument --hidden: must be a positive number of hidden units from 1 to 16, not 0; "
-     "the symbolic cross-check of a 35-H-1 network grows with H²"),
+     "the symbolic cross-check of a 35-H-1 or 35-H-10 network grows with H²"),
     (["digits", "--hidden", "100000"],
      "argument --hidden: must be a positive number of hidden units from 1 to 16, not 100000; "
-     "the symbolic cross-check of a 35-H-1 network grows with H²"),
+     "the symbolic cross-check of a 35-H-1 or 35-H-10 network grows with H²"),
     (["digits", "--hidden", "+8"],
      "argument --hidden: must be a positive number of hidden units from 1 to 16, not '+8'; "
-     "the symbolic cross-check of a 35-H-1 network grows with H²"),
+     "the symbolic cross-check of a 35-H-1 or 35-H-10 network grows with H²"),
     (["neuron", "--inputs", "²"], "argument --inputs: must be a positive integer from 1 to 999999999, not '²'"),
     (["neuron", "--inputs", "٣"], "argument --inputs: must be a positive integer from 1 to 999999999, not '٣'"),
     (["neuron", "--inputs", "0"], "argument --inputs: must be a positive integer from 1 to 999999999, not 0"),
