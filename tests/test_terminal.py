@@ -137,10 +137,13 @@ def test_every_derivation_text_fits_the_width(derivations, width):
 
 
 def cli_text(result, title_prefix: str) -> str:
-    """The derivation part of a derive/collapse output: the lines before the check report."""
+    """A derive/collapse output: the derivation, then its check report, which starts with the title again and
+    says it verified; the report is wrapped to the terminal like the rest, so the whole text is returned."""
     lines = result.stdout.splitlines()
-    end = next(i for i, line in enumerate(lines) if line.startswith(title_prefix) and line.endswith(": verified"))
-    return "\n".join(lines[:end])
+    start = title_prefix.split(" ")[0]
+    report = max(i for i, line in enumerate(lines) if line.startswith(start) and i > 0)
+    assert "verified" in " ".join(lines[report:]) and "NOT verified" not in " ".join(lines[report:])
+    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -21,6 +21,7 @@ from symnn.core.printing import latex
 from symnn.errors import EXIT_FAILURE, EXIT_OK, InvalidArgumentError
 from symnn.math.backprop import Backprop, parameter_values
 from symnn.render.html import derivation_html
+from symnn.render.text import report_text
 
 # a JSON argument (or file) longer than this is refused before it is parsed
 MAX_JSON_CHARACTERS = 200_000
@@ -86,7 +87,7 @@ def cmd_backprop(args, sizes, activation) -> int:
         print(json.dumps(_json(bp, derivation, report, numbers), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         print(derivation.text())
-        print(str(report))
+        print(report_text(report))
     return EXIT_OK if report.ok else EXIT_FAILURE
 
 

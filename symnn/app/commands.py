@@ -38,7 +38,7 @@ from symnn.math.collapse import NotCollapsible, collapse
 from symnn.math.proofs import non_collapse_proof
 from symnn.render.derivation import derivation_body
 from symnn.render.html import derivation_html, page
-from symnn.render.text import plain_text
+from symnn.render.text import plain_text, report_text
 from symnn.progress import terminal_bar
 from symnn.config import current, settings
 
@@ -182,7 +182,7 @@ def cmd_collapse(args) -> int:
         print(proof.markdown())
     else:
         print(proof.text())
-        print(str(report))
+        print(report_text(report))
     return EXIT_OK if report.ok else EXIT_FAILURE
 
 
@@ -494,7 +494,7 @@ def _print_derivations(names: list[str], fmt: str) -> int:
             print(derivation.markdown())
         else:
             print(derivation.text())
-            print(str(report))
+            print(report_text(report))
         if not report.ok:
             print(f"symnn: {plain_text(report.title)}: {len(report.failures)} step(s) do not hold", file=sys.stderr)
             status = EXIT_FAILURE

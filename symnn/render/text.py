@@ -146,6 +146,16 @@ def prose(text: str, width: int, indent: str = "", subsequent_indent: str | None
     return "\n".join(indents[min(n, 1)] + " ".join(words).replace(_KEEP, " ") for n, words in enumerate(lines))
 
 
+def report_text(report, width: int | None = None) -> str:
+    """A Verification as the terminal shows it: its title line, then the summary of how each step was
+    checked and any failing step, each wrapped between words to ``width`` columns (the terminal's)."""
+    width = terminal_width() if width is None else width
+    lines = str(report).splitlines()
+    out = [prose(lines[0], width, subsequent_indent="  ")] if lines else []
+    out += [prose(line.strip(), width, indent="  ", subsequent_indent="    ") for line in lines[1:]]
+    return "\n".join(out)
+
+
 def _formula_lines(word: str, room: int) -> list[str]:
     """A word (with the formulas in it) as pieces of at most ``room`` columns, cut only where a formula
     had a space: before a relation, + or − where possible, else at any such space."""
