@@ -74,3 +74,13 @@ def test_the_counterexample_names_the_coordinates_of_y_as_y():
 def test_the_block_identity_says_what_the_sizes_are():
     proof = symnn.collapse(N([2, 3, 1], activation="linear")).proof
     assert r"($W^{[j]}$ is $n_{j-1} \times n_j$)" in proof.steps[0].reason
+
+
+def test_shown_arithmetic_puts_a_minus_one_in_front():
+    # −y log a at y = 0 in a worked example: "- 0 · log(…)", not "(−1) · 0 · log(…)"
+    from sympy import Float, Integer, Mul, log
+    from symnn.core.printing import SymnnLatexPrinter
+
+    shown = Mul(Integer(-1), Integer(0), log(Float("0.25")), evaluate=False)
+    text = SymnnLatexPrinter({"order": "none", "mul_symbol": "dot"}).doprint(shown)
+    assert text.startswith("- 0 \\cdot \\log") and "\\left(-1\\right)" not in text

@@ -90,6 +90,10 @@ class SymnnLatexPrinter(LatexPrinter):
         return text
 
     def _print_Mul(self, expr):
+        # shown arithmetic (−1)·0·log(…) for the written −y log a at y = 0: the sign in front, −0·log(…)
+        if (self._settings.get("order") == "none" and len(expr.args) > 2 and expr.args[0] == -1
+                and expr.args[1].is_Number):
+            return "- " + self._print(Mul(*expr.args[1:], evaluate=False))
         # the lecture writes a sum inside a product in parentheses: w_j^{[2]} · (Σ_i w_{ij}^{[1]} · x_i)
         sums = [factor for factor in expr.args if isinstance(factor, Sum)]
         if not sums or len(expr.args) == 1:
