@@ -78,9 +78,9 @@ def test_the_block_identity_says_what_the_sizes_are():
 
 def test_shown_arithmetic_puts_a_minus_one_in_front():
     # −y log a at y = 0 in a worked example: "- 0 · log(…)", not "(−1) · 0 · log(…)"
-    from sympy import Float, Integer, Mul, log
+    from sympy import Integer, Mul, Symbol, log
     from symnn.core.printing import SymnnLatexPrinter
 
-    shown = Mul(Integer(-1), Integer(0), log(Float("0.25")), evaluate=False)
+    shown = Mul(Integer(-1), Integer(0), log(Symbol("a")), evaluate=False)
     text = SymnnLatexPrinter({"order": "none", "mul_symbol": "dot"}).doprint(shown)
     assert text.startswith("- 0 \\cdot \\log") and "\\left(-1\\right)" not in text
