@@ -236,6 +236,19 @@ def test_plot_folder_refused_before_training(cli, monkeypatch, folder, message):
     assert result.stderr == f"symnn: error: {message}\n"
 
 
+def test_plot_folder_that_is_a_file_is_refused_before_training(cli, monkeypatch, tmp_path):
+    def refuse(*args, **kwargs):
+        raise AssertionError("trained before refusing --plot")
+
+    monkeypatch.setattr(commands, "classify_digits", refuse)
+    (tmp_path / "notes.txt").write_text("not a folder")
+    for folder in (tmp_path / "notes.txt", tmp_path / "notes.txt" / "inside"):
+        result = cli("digits", "--classes", "10", "--plot", str(folder))
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr == (f"symnn: error: --plot takes a folder, but '{tmp_path / 'notes.txt'}' is a file; "
+                                 "give a new or existing folder for the pictures\n")
+
+
 def test_confusion_matrix_refuses_labels_outside_the_classes():
     assert confusion_matrix(np.array([0, 1, 1]), np.array([1, 1, 0]), 2).tolist() == [[0, 1], [1, 1]]
     with pytest.raises(symnn.InvalidArgumentError, match="predictions must be whole numbers from 0 to 9"):

@@ -539,6 +539,10 @@ def _plot_folder(text: str | None) -> str | None:
     if Path(text).suffix.lower() == ".png":
         raise InvalidArgumentError(f"--plot takes a folder, into which {', '.join(REPORT_FIGURES)} are written, "
                                    f"not a file name {text!r}")
+    existing = next((part for part in (Path(text), *Path(text).parents) if part.exists()), None)
+    if existing is not None and not existing.is_dir():  # a file where the folder (or one above it) would be
+        raise InvalidArgumentError(f"--plot takes a folder, but {str(existing)!r} is a file; give a new or "
+                                   "existing folder for the pictures")
     require("matplotlib", "plot", "pictures")  # missing: say so now, not after the training
     return text
 
