@@ -100,15 +100,15 @@ def test_tour_classifies_all_ten_digits_with_a_softmax_output(tour):
     assert [row[:12] for row in rows] == ["·····  ·····", "·###·  ··#··", "·#·#·  ·##··", "·#·#·  ··#··",
                                           "·#·#·  ··#··", "·###·  ··#··", "·····  ·····"]
     assert "model: Network(35→10, softmax)" in out
-    assert "data: variants — 500 training images, 500 held-out test images" in out
+    assert "data: variants — 300 training images, 300 held-out test images" in out
     held_out = float(re.search(r"accuracy: [\d.]+% on training, ([\d.]+)% on held-out test", out).group(1))
     assert held_out >= 95.0
-    # the confusion table's rows add up to the 500 held-out images, its diagonal to the accuracy
+    # the confusion table's rows add up to the 300 held-out images, its diagonal to the accuracy
     table = [list(map(int, line.split("│")[1].split())) for line in out.splitlines()
              if re.match(r"^\s+\d │", line)]
-    assert len(table) == 10 and sum(map(sum, table)) == 500
-    assert sum(table[d][d] for d in range(10)) / 500 == pytest.approx(held_out / 100, abs=0.001)
-    assert "predictions agreeing with the symbolic z (exact rationals): 500 of 500" in out
+    assert len(table) == 10 and sum(map(sum, table)) == 300
+    assert sum(table[d][d] for d in range(10)) / 300 == pytest.approx(held_out / 100, abs=0.001)
+    assert "predictions agreeing with the symbolic z (exact rationals): 300 of 300" in out
 
 
 def test_tour_into_an_unwritable_place_fails_cleanly(cli, tmp_path):

@@ -124,7 +124,7 @@ def run_tour(out: Path, say: Callable[[str], None] = print, pdf: bool | None = N
     return written
 
 
-TOUR_VARIANTS = 500  # noisy copies in each of the training and test sets of the tour's ten-digit classifier
+TOUR_VARIANTS = 300  # noisy copies in each of the training and test sets of the tour's ten-digit classifier
 
 
 def _ten_digits(say: Callable[[str], None], figures: Path) -> list[Path]:
