@@ -32,6 +32,8 @@ _EXPORTS = {
     "Params": "symnn.numeric.params",
     "CrossCheck": "symnn.numeric.crosscheck",
     "crosscheck": "symnn.numeric.crosscheck",
+    "network_from_sklearn": "symnn.numeric.interop",  # the Network behind Params.from_sklearn(model)
+    "network_from_torch": "symnn.numeric.interop",  # the Network behind Params.from_torch(module)
     "TrainResult": "symnn.numeric.train",
     "train": "symnn.numeric.train",
     "settings": "symnn.config",

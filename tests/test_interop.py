@@ -182,3 +182,13 @@ def test_torch_missing_gives_a_clear_error(monkeypatch):
     # anything that is not torch's is refused for what it is, without importing torch
     with pytest.raises(UnsupportedModelError, match="expected a torch.nn.Sequential, not object"):
         Params.from_torch(object())
+
+
+def test_the_network_behind_imported_weights_is_a_public_name():
+    sklearn = pytest.importorskip("sklearn.linear_model")
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(60, 4)), rng.integers(0, 3, size=60)
+    model = sklearn.LogisticRegression(max_iter=500).fit(X, y)
+    net = symnn.network_from_sklearn(model)
+    assert net.sizes == (4, 3) and net.layers[-1].activation.name == "softmax"
+    np.testing.assert_allclose(symnn.compile(net)(X, Params.from_sklearn(model)), model.predict_proba(X), rtol=1e-12)
