@@ -11,6 +11,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,16 +173,78 @@ class TourRun:
     result: Finished
 
 
+def _main_job() -> tuple[str, list[str]]:
+    """The README's main job without its install step: the command line, and its arguments."""
+    main_job = readme_bash_block("Quick start")[0]
+    command = main_job.split(" && ", 1)[1] if " && " in main_job else main_job
+    return command, shlex.split(command)
+
+
+class _EarlyTour:
+    """The README's main job started in the background when the first test outside the red team begins (the
+    red team's two workers use both cores before that), so that it runs beside the in-process tests instead of
+    blocking the first test that needs it; ``finish`` waits for it, the session's end kills it if still running."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.folder: Path | None = None
+
+    def start(self) -> None:
+        command, args = _main_job()
+        if args[0] == "symnn" and shutil.which("symnn") is None:
+            return  # the tour fixture fails clearly when a test asks for it
+        self.folder = Path(tempfile.mkdtemp(prefix="symnn-readme-job-"))
+        (self.folder / "cwd").mkdir()
+        self.command, self.args = command, args
+        self.out, self.err = (open(self.folder / name, "w+", encoding="utf-8") for name in ("stdout", "stderr"))
+        self.process = subprocess.Popen(args, cwd=self.folder / "cwd", stdin=subprocess.DEVNULL, stdout=self.out,
+                                        stderr=self.err, text=True, start_new_session=True)
+
+    def finish(self, timeout: float = 600) -> TourRun:
+        try:
+            self.process.wait(timeout=timeout)
+        finally:
+            kill_group(self.process)
+        self.out.seek(0)
+        self.err.seek(0)
+        result = Finished(list(self.args), self.process.returncode, self.out.read(), self.err.read())
+        cwd = self.folder / "cwd"
+        return TourRun(self.command, cwd, cwd / "symnn-out", result)
+
+    def close(self) -> None:
+        if self.process is not None:
+            kill_group(self.process)
+            self.out.close()
+            self.err.close()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_EARLY_TOUR = _EarlyTour()
+
+
+def pytest_runtest_setup(item):
+    if _EARLY_TOUR.process is not None or _EARLY_TOUR.folder is not None or "redteam" in item.nodeid:
+        return
+    if any("tour" in getattr(other, "fixturenames", ()) for other in item.session.items):
+        _EARLY_TOUR.start()
+
+
+def pytest_sessionfinish(session):
+    _EARLY_TOUR.close()
+
+
 @pytest.fixture(scope="session")
 def tour(quick_start_commands, session_processes, tmp_path_factory) -> TourRun:
     """The README's main job (after its install step), run exactly as the README writes it, in a fresh folder.
 
     Shared by the README test, the tour tests and the catalog tests (the tour writes every
-    derivation and compiles each with pdflatex when it is installed).
+    derivation and compiles each with pdflatex when it is installed). Started early in the background
+    (``_EarlyTour``) when the session will need it.
     """
-    main_job = quick_start_commands[0]
-    command = main_job.split(" && ", 1)[1] if " && " in main_job else main_job
-    args = shlex.split(command)
+    if _EARLY_TOUR.process is not None:
+        return _EARLY_TOUR.finish()
+    command, args = _main_job()
     if args[0] == "symnn":
         find_symnn_script()  # fail clearly if the entry point is missing
     cwd = tmp_path_factory.mktemp("readme-main-job")

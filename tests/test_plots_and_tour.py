@@ -93,6 +93,13 @@ def test_tour_shows_the_lectures_results(tour):
     assert "a sigmoid network does not collapse" in out
 
 
+def test_tour_shows_one_backpropagation_step(tour):
+    # Mazur's published new w5 (= w_11^[2]) and w1 (= w_11^[1]), typed from the tutorial
+    assert "7. Backpropagation: one step with numbers" in tour.result.stdout
+    assert "w₁₁⁽²⁾ ← 0.40 − 0.5⋅0.0821670406 ≈ 0.358916480" in tour.result.stdout
+    assert "≈ 0.149780716" in tour.result.stdout
+
+
 def test_tour_classifies_all_ten_digits_with_a_softmax_output(tour):
     out = tour.result.stdout.split("── 8. Ten digits: a softmax output", 1)[1]
     # the lecture's 0 and 1 (first two glyphs of each row), side by side with the other eight
