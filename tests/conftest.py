@@ -235,7 +235,7 @@ def pytest_sessionfinish(session):
 
 
 @pytest.fixture(scope="session")
-def tour(quick_start_commands, session_processes, tmp_path_factory) -> TourRun:
+def tour(session_processes, tmp_path_factory) -> TourRun:
     """The README's main job (after its install step), run exactly as the README writes it, in a fresh folder.
 
     Shared by the README test, the tour tests and the catalog tests (the tour writes every

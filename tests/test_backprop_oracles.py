@@ -21,8 +21,8 @@ import symnn
 from symnn import errors
 from symnn import notation as N
 from symnn.math.backprop import Backprop, as_number
+from mp_numbers import DPS, mp_at as _num, mp_number as _mp  # noqa: E402
 
-DPS = 50
 
 
 # --- the textbook, written out here ------------------------------------------------------------
@@ -133,21 +133,6 @@ def _forward_mp(sizes, acts, bias, loss, vals, shift=None):
     return Z, A, L
 
 
-def _mp(value):
-    """A SymPy number (Rational or Float) as an mpmath number at the current precision."""
-    value = sp.sympify(value)
-    assert value.is_number, value
-    assert value.is_finite, value
-    if value.is_Rational:
-        return mpmath.mpf(value.p) / value.q
-    return mpmath.mpf(value.evalf(DPS + 10)._mpf_) if value.is_Float else mpmath.mpmathify(value.evalf(DPS + 10))
-
-
-def _num(expr, vals):
-    """An expression built by anyone, at a point, to DPS digits, as mpmath."""
-    value = sp.sympify(expr).xreplace(vals)
-    assert not value.free_symbols, value.free_symbols
-    return _mp(value.evalf(DPS))
 
 
 def _close(got, want, rel=mpmath.mpf("1e-40"), abs_=mpmath.mpf("1e-40")):

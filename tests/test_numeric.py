@@ -52,17 +52,24 @@ def activation(name):
     return get(name, slope=LEAKY_SLOPE) if name == "leaky_relu" else name
 
 
+def _drawn_point(data, net):
+    """Seeded random parameters and a drawn input x: (params, x, the compiled output at x, the exact
+    substitution of every parameter and input)."""
+    params = Params.random(net, seed=data.draw(st.integers(0, 10_000)))
+    x = np.array([data.draw(st.floats(-3, 3)) for _ in range(net.sizes[0])])
+    compiled = compile(net)(x.reshape(1, -1), params)[0]
+    values = params.to_substitution(net, exact=True)
+    values.update({notation.x(k + 1): Rational(float(v)) for k, v in enumerate(x)})
+    return params, x, compiled, values
+
+
 @settings(max_examples=30, deadline=None)
 @given(data=st.data(), sizes=st.lists(st.integers(1, 4), min_size=2, max_size=4))
 def test_compiled_and_symbolic_outputs_equal_an_mpmath_forward_pass(data, sizes):
     names = data.draw(st.lists(st.sampled_from(sorted(MP_ACTIVATIONS)), min_size=len(sizes) - 1,
                                max_size=len(sizes) - 1))
     net = Network(sizes, activation=[activation(name) for name in names])
-    params = Params.random(net, seed=data.draw(st.integers(0, 10_000)))
-    x = np.array([data.draw(st.floats(-3, 3)) for _ in range(sizes[0])])
-    compiled = compile(net)(x.reshape(1, -1), params)[0]
-    values = params.to_substitution(net, exact=True)
-    values.update({notation.x(k + 1): Rational(float(v)) for k, v in enumerate(x)})
+    params, x, compiled, values = _drawn_point(data, net)
     with mpmath.workdps(40):
         want = mp_forward(x, params, names)
         for i in range(sizes[-1]):
@@ -78,11 +85,7 @@ def test_softmax_output_compiled_and_symbolic_equal_an_mpmath_forward_pass(data,
     names = data.draw(st.lists(st.sampled_from(sorted(MP_ACTIVATIONS)), min_size=len(sizes) - 2,
                                max_size=len(sizes) - 2))
     net = Network(sizes, activation=[activation(name) for name in names] + ["softmax"])
-    params = Params.random(net, seed=data.draw(st.integers(0, 10_000)))
-    x = np.array([data.draw(st.floats(-3, 3)) for _ in range(sizes[0])])
-    compiled = compile(net)(x.reshape(1, -1), params)[0]
-    values = params.to_substitution(net, exact=True)
-    values.update({notation.x(k + 1): Rational(float(v)) for k, v in enumerate(x)})
+    params, x, compiled, values = _drawn_point(data, net)
     with mpmath.workdps(40):
         # the hidden layers by hand, then a_i = e^{z_i} / Σ_m e^{z_m} over the output's z
         hidden = mp_forward(x, Params.from_arrays([params.W(j) for j in range(1, net.depth)],

@@ -28,8 +28,8 @@ import sympy as sp
 import symnn
 from symnn import Params, errors
 from symnn import notation as N
+from mp_numbers import DPS, mp_at as _num, mp_number as _mp  # noqa: E402
 
-DPS = 50
 
 
 # --- exact arithmetic with exponentials of rationals -------------------------------------------
@@ -64,21 +64,8 @@ def _softmax_sym(zs):
     return [sp.exp(z) / s for z in zs]
 
 
-# --- mpmath helpers (as in tests/test_backprop_oracles.py) -------------------------------------
+# --- mpmath helpers (numbers as mpmath: tests/mp_numbers.py) ---------------------------------
 
-def _mp(value):
-    value = sp.sympify(value)
-    assert value.is_number, value
-    assert value.is_finite, value
-    if value.is_Rational:
-        return mpmath.mpf(value.p) / value.q
-    return mpmath.mpf(value.evalf(DPS + 10)._mpf_) if value.is_Float else mpmath.mpmathify(value.evalf(DPS + 10))
-
-
-def _num(expr, vals):
-    value = sp.sympify(expr).xreplace(vals)
-    assert not value.free_symbols, value.free_symbols
-    return _mp(value.evalf(DPS))
 
 
 def _mine_at(exprs, points):
@@ -333,6 +320,18 @@ def test_cross_entropy_expanded_delta_is_the_derivative_by_a_shift_of_z():
                 assert _close(_num(theirs, vals), want[n]), (j, i, vals)
 
 
+def _assert_gradients_are_the_derivatives(grads, L, params, vals, h, tol, loss="cross_entropy"):
+    """Each of symnn's gradients equals sympy.diff of my own loss L and a central difference of my mpmath loss."""
+    [mine] = _mine_at([sp.diff(L, s) for s in params], [vals])
+    for s, want in zip(params, mine):
+        got = _mp(grads[s])
+        assert _close(got, want), (str(s), got, want)
+        up, down = dict(vals), dict(vals)
+        up[s], down[s] = _mp(vals[s]) + h, _mp(vals[s]) - h
+        fd = (_forward_mp(up, loss)[2] - _forward_mp(down, loss)[2]) / (2 * h)
+        assert _close(got, fd, rel=tol, abs_=tol), (str(s), got, fd)
+
+
 def test_cross_entropy_gradient_values_match_sympy_diff_and_mpmath_finite_differences():
     net, bp = _backprop()
     _, _, outputs = _forward_sym()
@@ -344,14 +343,7 @@ def test_cross_entropy_gradient_values_match_sympy_diff_and_mpmath_finite_differ
     with mpmath.workdps(DPS):
         grads = bp.gradient_values(vals)
         assert set(grads) == set(params)
-        [mine] = _mine_at([sp.diff(L, s) for s in params], [vals])
-        for s, want in zip(params, mine):
-            got = _mp(grads[s])
-            assert _close(got, want), (str(s), got, want)
-            up, down = dict(vals), dict(vals)
-            up[s], down[s] = _mp(vals[s]) + h, _mp(vals[s]) - h
-            fd = (_forward_mp(up)[2] - _forward_mp(down)[2]) / (2 * h)
-            assert _close(got, fd, rel=tol, abs_=tol), (str(s), got, fd)
+        _assert_gradients_are_the_derivatives(grads, L, params, vals, h, tol)
         # forward numbers and δ (= a − y at the output for one-hot y)
         nums = bp.numbers(vals)
         Z, A, _ = _forward_mp(vals)
@@ -396,14 +388,7 @@ def test_softmax_with_squared_error_jacobian_route_matches_finite_differences():
     with mpmath.workdps(DPS):
         grads = bp.gradient_values(vals)
         assert set(grads) == set(params)
-        [mine] = _mine_at([sp.diff(L, s) for s in params], [vals])
-        for s, want in zip(params, mine):
-            got = _mp(grads[s])
-            assert _close(got, want), (str(s), got, want)
-            up, down = dict(vals), dict(vals)
-            up[s], down[s] = _mp(vals[s]) + h, _mp(vals[s]) - h
-            fd = (_forward_mp(up, "squared_error")[2] - _forward_mp(down, "squared_error")[2]) / (2 * h)
-            assert _close(got, fd, rel=tol, abs_=tol), (str(s), got, fd)
+        _assert_gradients_are_the_derivatives(grads, L, params, vals, h, tol, "squared_error")
 
 
 def test_cross_entropy_backprop_verify_reports_ok():

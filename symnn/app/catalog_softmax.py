@@ -13,6 +13,7 @@ from sympy.printing.pretty.stringpict import prettyForm
 from symnn.core import notation
 from symnn.core.activations import get
 from symnn.core.network import Network
+from symnn.core.softmax import in_exponentials
 from symnn.math.backprop import Backprop
 from symnn.math.collapse import collapse
 from symnn.math.derivation import Derivation
@@ -211,9 +212,7 @@ class _Collected(_Shown):
 def _softmax_in_u(classes: int):
     """(u, a, y, L): softmax in u_m = e^{z_m} (positive), a_i = u_i / Σ_m u_m, and L = −Σ_i y_i log a_i;
     ∂/∂z_m = u_m ∂/∂u_m, so every derivative is a rational function sympy decides by cancelling."""
-    u = [Symbol(f"u_{m}", positive=True) for m in range(1, classes + 1)]
-    total = Add(*u)
-    a = [value / total for value in u]
+    u, a = in_exponentials(classes)
     y = [Symbol(f"y_{m}") for m in range(1, classes + 1)]
     return u, a, y, Add(*[-yi * log(ai) for yi, ai in zip(y, a)])
 

@@ -101,6 +101,16 @@ class Softmax:
         return self.name
 
 
+def in_exponentials(count: int) -> tuple[list[Symbol], list[Expr]]:
+    """Softmax over ``count`` classes in u_m = e^{z_m} (positive symbols): (u, [u_i / Σ_m u_m]).
+
+    A rational function, so its derivatives (∂/∂z_m = u_m ∂/∂u_m) are decided by cancelling, where the
+    same identities written in e^{z} take SymPy seconds (ten classes: 6 s against 0.1 s)."""
+    u = [Symbol(f"u_{m}", positive=True) for m in range(1, count + 1)]
+    total = Add(*u)
+    return u, [value / total for value in u]
+
+
 SOFTMAX = Softmax()
 
 ONE_UNIT_MESSAGE = ("softmax over a single unit is always 1; use sigmoid for one output "

@@ -46,7 +46,7 @@ from symnn.config import current
 from symnn.core import guards, notation
 from symnn.core.activations import G, LOSSES, Y, Activation, z
 from symnn.core.network import Network
-from symnn.core.softmax import Softmax
+from symnn.core.softmax import Softmax, in_exponentials
 from symnn.errors import InvalidArgumentError
 from symnn.math.derivation import Step, StepCheck, Verification
 from symnn.math.equality import SYMBOLIC, Check, check_equal, points_method, random_rational, vanishes
@@ -449,11 +449,7 @@ class BackpropRules:
         """δ_i^{[L]} after softmax against sympy.diff of L(softmax(z^{[L]})) by z_i^{[L]}, symbolically in the
         output layer's z and the targets (with Σ y = 1 for the cross-entropy): a proof for every network."""
         last = self.network.layers[-1]
-        # in u_m = e^{z_m} (positive symbols) softmax is the rational u_i / Σ_m u_m, and ∂/∂z_i = u_i ∂/∂u_i:
-        # the same derivative, decided by cancelling a rational function (10 classes: 6 s in z, 0.1 s in u)
-        us = [Symbol(f"u_{m}", positive=True) for m in range(1, last.n_out + 1)]
-        total = Add(*us)
-        outputs = [u / total for u in us]
+        us, outputs = in_exponentials(last.n_out)  # a_i = u_i / Σ_m u_m with u = e^z, and ∂/∂z_i = u_i ∂/∂u_i
         chosen = us[claim.unit - 1]
         truth = chosen * diff(self.loss_expr(outputs), chosen)
         claimed = claim.rhs.xreplace({last.a_symbol(m): value for m, value in enumerate(outputs, start=1)})
