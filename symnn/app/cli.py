@@ -52,6 +52,7 @@ EXAMPLES = {
                 "          symnn backprop 2,2,2 --activation sigmoid --loss squared_error \\\n"
                 "            --weights '[[[0.15, 0.25], [0.2, 0.3]], [[0.4, 0.5], [0.45, 0.55]]]' \\\n"
                 "            --biases '[0.35, 0.6]' --inputs '[0.05, 0.1]' --targets '[0.01, 0.99]' --lr 0.5",
+    "explore": "examples: symnn explore\n          symnn explore --port 8000 --no-browser",
     "derive": "examples: symnn derive linear-collapse-3-4-1\n          symnn derive --all --out derivations --pdf\n"
               "          symnn derive --all --format html --out pages",
 }
@@ -245,6 +246,16 @@ def build_parser() -> argparse.ArgumentParser:
                         "weights on the 7×5 grid), training.png and examples.png (a test image of each digit "
                         "as it is read) into DIR (needs matplotlib)")
     digits.set_defaults(run="cmd_digits")
+
+    explore = sub.add_parser("explore", help="a local web page: build a network, click a unit, see its formulas, "
+                             "train it, draw a digit (needs symnn[explore])", epilog=EXAMPLES["explore"],
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    explore.add_argument("--port", type=_number("a port number", 0, 65535), default=0,
+                         help="port to listen on (default 0: a free one)")
+    explore.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default 127.0.0.1, this machine only; any other is warned about)")
+    explore.add_argument("--no-browser", action="store_true", help="print the URL but do not open a browser")
+    explore.set_defaults(run="cmd_explore")
     return parser
 
 

@@ -501,6 +501,12 @@ def _print_derivations(names: list[str], fmt: str) -> int:
     return status
 
 
+def cmd_explore(args) -> int:
+    from symnn.app.explore.run import serve  # Starlette and uvicorn only for this command
+
+    return serve(args.host, args.port, open_browser=not args.no_browser)
+
+
 def digits_json(report) -> dict:
     """The documented keys; a number that is not finite is null, and then a "note" says which.
 

@@ -14,7 +14,7 @@ the squared error δ goes through softmax's Jacobian ∂a_m/∂z_i = a_m([m = i]
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sympy import Expr, diff, log, simplify
@@ -81,11 +81,13 @@ def _mean_total(per_output, shape) -> float:
 
 @dataclass(frozen=True)
 class Gradient:
-    """∂L/∂W^{[j]} and ∂L/∂b^{[j]} for j = 1..L, and the loss, for one batch."""
+    """∂L/∂W^{[j]} and ∂L/∂b^{[j]} for j = 1..L, and the loss, for one batch; ``deltas[j-1]`` is
+    δ^{[j]} = ∂ℓ/∂z^{[j]}, one row per sample (the explorer shows them)."""
 
     dW: list
     db: list
     loss: float
+    deltas: list = field(default_factory=list)
 
 
 class CompiledGradient:
@@ -125,14 +127,15 @@ class CompiledGradient:
         targets = np.asarray(y, dtype=trace.A[-1].dtype).reshape(trace.A[-1].shape)
         n = targets.shape[0]
         delta = self._output_delta(trace.A[-1], trace.Z[-1], targets)
-        dW, db = [], []
+        dW, db, deltas = [], [], []
         for j in range(len(trace.Z), 0, -1):
+            deltas.append(delta)
             dW.append(trace.A[j - 1].T @ delta / n)
             db.append(delta.mean(axis=0))
             if j > 1:
                 g_prime = self._factors[j - 2](trace.A[j - 1], trace.Z[j - 2])
                 delta = (delta @ params.W(j).T) * g_prime
-        return Gradient(dW[::-1], db[::-1], self.loss_value(trace.A[-1], trace.Z[-1], targets))
+        return Gradient(dW[::-1], db[::-1], self.loss_value(trace.A[-1], trace.Z[-1], targets), deltas[::-1])
 
 
 def neuron_gradient(network: Network, loss: str = "bce") -> dict:

@@ -9,6 +9,7 @@ own gradient so one step size suits weights whose gradients differ by orders of 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -170,7 +171,8 @@ def _choose_optimizer(optimizer, lr) -> tuple[str, float]:
 
 def train(network: Network, X, y, loss: str = "auto", lr: float | None = None, epochs: int = DEFAULT_EPOCHS,
           batch_size: int | None = None, seed: int | None = 0, params: Params | None = None,
-          show_progress: bool | None = None, optimizer: str | None = None) -> TrainResult:
+          show_progress: bool | None = None, optimizer: str | None = None,
+          on_epoch: Callable[[EpochRecord, Params], bool | None] | None = None) -> TrainResult:
     """Train ``network`` on (X, y) from seeded (or given) parameters; the history records every epoch.
 
     With no options: Adam (lr = 0.01) on minibatches of min(200, N) rows for 200 epochs, with
@@ -179,6 +181,8 @@ def train(network: Network, X, y, loss: str = "auto", lr: float | None = None, e
     optimizer means that, as it always has. ``batch_size=None`` is min(200, N). For a softmax output
     y holds labels 0..K−1 or one row of K probabilities per sample. A progress bar is drawn on a
     terminal. A run whose weights or loss stop being finite raises TrainingDiverged (lower ``lr``).
+    ``on_epoch(record, params)`` is called after every epoch (the explorer streams them to a page);
+    returning False stops the training there, with the epochs done so far in the result.
     """
     check_network(network, "train")
     if params is not None:
@@ -220,6 +224,8 @@ def train(network: Network, X, y, loss: str = "auto", lr: float | None = None, e
         if not np.isfinite(record.loss):
             raise TrainingDiverged(_diverged(epoch, result, lr))
         result.history.append(record)
+        if on_epoch is not None and on_epoch(record, current) is False:
+            break
     result.params = current
     return result
 

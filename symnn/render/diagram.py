@@ -370,9 +370,12 @@ def svg_math(parts: Parts, center: tuple[float, float], size_px: float, attribut
     return "".join(out) + "</text>"
 
 
-def network_svg(network: Network) -> str:
+def network_svg(network: Network, interactive: bool = False) -> str:
     """The diagram as one inline ``<svg>`` element (no script, no external file), labels set as the
     math around it sets them (w_{21}^{[1]}: italic w, scripts stacked).
+
+    ``interactive`` groups each input and unit as ``<g class="node" data-node="n{j}-{i}">`` (the explorer
+    makes them clickable); the drawing is the same.
 
     Arrowheads are an SVG ``<marker>``; its id names the network's shape, so several
     diagrams can share one HTML page.
@@ -400,6 +403,9 @@ def network_svg(network: Network) -> str:
         out.append(svg_math(edge.parts, edge.label, SVG_LABEL_PX, ' class="label"'))
     for node in diagram.nodes:
         fill = {"input": "#f2f2f2", "unit": "#dbe9f6", "bias": "#fff6d5"}[node.kind]
+        grouped = interactive and node.kind != "bias"
+        if grouped:
+            out.append(f'<g class="node" data-node="{node.key}" tabindex="0" role="button">')
         if is_box(node):
             bx0, by0, bx1, by1 = node_box(node)
             out.append(f'<rect x="{_px(bx0)}" y="{_py(by1)}" width="{(bx1 - bx0) * SVG_SCALE:.1f}" '
@@ -414,6 +420,8 @@ def network_svg(network: Network) -> str:
             anchor = {"right": "end", "left": "start", "center": "middle"}[align]
             out.append(f'<text x="{_px(x)}" y="{_py(y)}" font-size="{SVG_NAME_PX:g}" text-anchor="{anchor}" '
                        f'dominant-baseline="central" fill="#333">{escape(text)}</text>')
+        if grouped:
+            out.append("</g>")
     for caption in diagram.captions:
         out.append(f'<text x="{_px(caption.x)}" y="{_py(caption.y)}" font-size="{SVG_CAPTION_PX:g}" '
                    f'text-anchor="middle">{escape(caption.text)}</text>')
