@@ -9,11 +9,7 @@ sideways, and save a screenshot of each page at each width.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -27,6 +23,7 @@ from symnn.core.activations import Activation, get, z
 from symnn.render.html import derivation_html, index_html, page, prose
 from symnn.render.mathml import mathml
 from symnn.render.texmath import tex_mathml, tex_mathml_pieces
+from tests.chromium import chromium, screenshot_folder, viewport
 
 XMLNS = 'xmlns="http://www.w3.org/1998/Math/MathML"'
 LAYER = '<mrow><mo stretchy="false">[</mo><mn>{}</mn><mo stretchy="false">]</mo></mrow>'
@@ -302,13 +299,8 @@ def test_pdf_of_html_is_refused(cli, tmp_path):
 
 # --- in a real browser -----------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 # a desktop window, and a phone (or a narrow window): neither may scroll sideways
 WIDTHS = (1280, 400)
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-                  "--hide-scrollbars", f"--window-size={WIDTHS[0]},900"]
 
 USER_NETWORKS = {
     "collapse-2-3-3-2": lambda: Network([2, 3, 3, 2], activation="linear", bias=False),
@@ -350,41 +342,14 @@ return {
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium for the module, with a fresh profile; quit (and the profile removed) at the end."""
-    if CHROMIUM is None or CHROMEDRIVER is None:
-        pytest.skip("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver); "
-                    ".ci/run installs them")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e .[test])")
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="symnn-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER, log_output=subprocess.DEVNULL), options=options)
-    try:
+    with chromium(WIDTHS[0]) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
-def screenshots(tmp_path_factory) -> Path | None:
-    """Where each rendered page's full-page screenshot goes, for looking at them: the folder named by
-    SYMNN_SCREENSHOTS; none are taken without it (about 0.1 s a page, which nobody sees in a CI run)."""
-    folder = os.environ.get("SYMNN_SCREENSHOTS")
-    if not folder:
-        return None
-    path = Path(folder)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def viewport(browser, width: int, height: int) -> None:
-    """A viewport exactly ``width`` px wide (a window's size would include whatever frame the browser draws)."""
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+def screenshots() -> Path | None:
+    """Where each rendered page's full-page screenshot goes, for looking at them (see tests/chromium.py)."""
+    return screenshot_folder()
 
 
 def render(browser, path: Path, screenshots: Path | None, width: int = WIDTHS[0], label: str = "") -> dict:

@@ -76,8 +76,8 @@ def unit_panel(spec: NetworkSpec, j: int, i: int) -> dict:
     z_symbol, a_symbol = layer.z_symbol(i), layer.a_symbol(i)
     guards.check(layer.n_in, f"writing out z of a unit with {layer.n_in} inputs", setting="unit_terms")
     elementwise = [equation(z_symbol, network.z(j, i)), equation(a_symbol, layer.g_of_z(i))]
-    written = layer.activation(z_symbol) if not layer.activation.is_vector else layer.g_of_z(i)
-    if written != layer.g_of_z(i):  # σ(z) = 1/(1 + e^{−z}); nothing more to write for g(z) = z
+    written = layer.activation.explicit(z_symbol) if not layer.activation.is_vector else layer.g_of_z(i)
+    if equation(a_symbol, written) != elementwise[-1]:  # σ(z) = 1/(1 + e^{−z}); nothing more for z or tanh(z)
         elementwise.append(equation(a_symbol, written))
     sigma = [equation(z_symbol, network.z_sum(j, i)), equation(a_symbol, layer.g_of_z(i))]
     block = [equation(lhs, rhs) for lhs, rhs in layer.block_pairs()]

@@ -81,6 +81,8 @@ def serve(host: str = "127.0.0.1", port: int = 0, open_browser: bool = True, rea
         threading.Thread(target=_when_started, args=(server, ready, url), daemon=True).start()
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shuts down first, then raises the signal again: Ctrl-C is how one stops it
+        pass
     finally:
         sock.close()
     print("symnn explore: stopped", flush=True)
