@@ -118,6 +118,7 @@ def test_all_linear_3_4_1_collapses_to_w_prime(page):
     for k in (1, 2, 3):
         assert f"w{k}′" in lines  # w′_k as MathML: w, subscript k, a prime
     assert "w4′" not in lines
+    wait_for(page, "return document.querySelector('#collapse-body details.proof')")
     proof = page.find_element(By.CSS_SELECTOR, "#collapse-body details.proof").text
     assert "checked" in proof and "✓" in proof
 

@@ -25,7 +25,7 @@ from symnn.render.html import check_report, prose, steps_html
 from symnn.render.mathml import mathml
 
 SHOWN_OUTPUTS = 3  # outputs whose collapsed w′ and b′ the panel writes out
-SHOWN_TERMS = 24  # a w′_k with more products than this is shown in block form only
+SHOWN_NODES = 400  # a w′_k or b′ larger than this (in expression nodes) is left to the block form and the proof
 
 
 def equation(lhs, rhs, **options) -> str:
@@ -107,31 +107,37 @@ def collapse_panel(spec: NetworkSpec) -> dict:
                      else network.layers[-1].a_symbol(output))
         lines.append(equation(model_lhs, result.model(output)))
         lines += [equation(line.lhs, line.rhs) for line in result.definitions(output)
-                  if _products(line.rhs) <= SHOWN_TERMS]
+                  if guards.node_count(line.rhs, SHOWN_NODES + 1) <= SHOWN_NODES]
         if result.link is not None:
             lines.append(equation(network.layers[-1].a_symbol(output), result.output_model(output)))
     lhs, rhs = result.block_identity(symbolic=False)
     block = equation(lhs, rhs)
-    proof = result.proof
-    report = proof.verify()
     hidden = max(0, result.n_outputs - SHOWN_OUTPUTS)
     sentence = ("Every layer is affine, so the whole network is one linear model w′·x + b′"
                 + (" under the softmax: multinomial logistic regression" if result.link is not None else "")
                 + ": however many layers it has, it draws a straight line (a plane) between the classes.")
     return {"collapses": True, "sentence": sentence, "lines": lines, "block": block,
-            "more": f"{hidden} more output(s) collapse the same way." if hidden else "",
-            "proof": _derivation_html(proof, report), "verified": report.ok, "report": report.report()}
+            "more": f"{hidden} more output(s) collapse the same way." if hidden else ""}
 
 
-def _products(expr) -> int:
-    return len(expr.args) if expr.is_Add else 1
+@lru_cache(maxsize=CACHED_NETWORKS)
+def collapse_proof_panel(spec: NetworkSpec) -> dict:
+    """The checked derivation behind the Collapse panel (asked for on its own: checking a large network's
+    proof takes up to a second the first time, the panel's answer a few milliseconds)."""
+    outcome = collapse_outcome(spec)
+    if isinstance(outcome, NotCollapsible):
+        panel = collapse_panel(spec)
+        return {key: panel.get(key) for key in ("proof", "verified", "report")}
+    report = outcome.proof.verify()
+    return {"proof": _derivation_html(outcome.proof, report), "verified": report.ok, "report": report.report()}
 
 
 def _counterexample(network: Network, error: NotCollapsible) -> dict:
     reason = str(error)
     sentence = reason[:1].upper() + reason[1:] + "."
     if error.witness is None:
-        return {"collapses": False, "sentence": sentence, "witness": None, "proof": "", "verified": False}
+        return {"collapses": False, "sentence": sentence, "witness": None, "proof": "", "verified": False,
+                "report": "no counterexample was found to check"}
     witness = error.witness
     proof = non_collapse_proof(network, witness)
     report = proof.verify()
@@ -255,4 +261,4 @@ def exact_check(spec: NetworkSpec, data: dict) -> dict:
                     f"NumPy's outputs differ from the exact form by up to {max(check.max_abs):.1e}"}
 
 
-__all__ = ["network_panel", "unit_panel", "collapse_panel", "numbers_panel", "random_params", "exact_check", "loss_for"]
+__all__ = ["network_panel", "unit_panel", "collapse_panel", "collapse_proof_panel", "numbers_panel", "random_params", "exact_check", "loss_for"]

@@ -9,7 +9,8 @@ this server first, and it is never told yes.
 
     POST /api/network        {network}                   → the diagram, layers and units
     POST /api/unit           {network, layer, unit}      → z and a in three forms (MathML)
-    POST /api/collapse       {network}                   → w′·x + b′ and the proof, or the counterexample
+    POST /api/collapse       {network}                   → w′·x + b′, or the counterexample and its checked proof
+    POST /api/collapse/proof {network}                   → the checked derivation (proof, verified, report)
     POST /api/params         {network, seed}             → random weights and biases
     POST /api/numbers        {network, weights, biases, inputs, targets?, loss?, check?} → z, a, loss, δ, ∂L/∂W
     POST /api/dataset        {dataset, data_seed?}       → a toy data set's points and labels
@@ -106,6 +107,10 @@ def _collapse(data: dict) -> dict:
     return panels.collapse_panel(read_spec(data))
 
 
+def _collapse_proof(data: dict) -> dict:
+    return panels.collapse_proof_panel(read_spec(data))
+
+
 def _params(data: dict) -> dict:
     return panels.random_params(read_spec(data), validate.whole(data, "seed", 0, 2**31 - 1, 0))
 
@@ -165,6 +170,7 @@ ROUTES = [
     Route("/api/network", endpoint(_network), methods=["POST"]),
     Route("/api/unit", endpoint(_unit), methods=["POST"]),
     Route("/api/collapse", endpoint(_collapse), methods=["POST"]),
+    Route("/api/collapse/proof", endpoint(_collapse_proof), methods=["POST"]),
     Route("/api/params", endpoint(_params), methods=["POST"]),
     Route("/api/numbers", endpoint(_numbers), methods=["POST"]),
     Route("/api/dataset", endpoint(_dataset), methods=["POST"]),
@@ -176,14 +182,14 @@ ROUTES = [
 ]
 
 
-def create_app(allowed_hosts: list[str] | None = None, warm_digits: bool = True) -> Starlette:
+def create_app(allowed_hosts: list[str] | None = None, warm: bool = True) -> Starlette:
     """The app; ``allowed_hosts`` are the Host headers it answers (the loopback names when it listens on
     loopback, so a web page cannot reach it through a DNS name that points at 127.0.0.1)."""
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)] if allowed_hosts else []
 
     @asynccontextmanager
     async def lifespan(app):
-        if warm_digits:  # the digit networks train in the background (under 2 s) while the page loads
+        if warm:  # the digit networks train in the background (under 2 s) while the page loads
             threading.Thread(target=digits_panel.warm, name="symnn-explore-digits", daemon=True).start()
         yield
 

@@ -204,11 +204,18 @@
     const body = $("collapse-body");
     body.classList.add("busy");
     try {
-      const c = await api("/api/collapse", { network: state.spec });
+      const spec = state.spec;
+      const c = await api("/api/collapse", { network: spec });
       state.collapse = c;
       body.innerHTML = c.collapses ? collapsedHtml(c) : counterexampleHtml(c);
       showError("collapse-error", null);
       playgroundExplain();
+      if (c.collapses) {  // the checked derivation follows (a large network's takes up to a second the first time)
+        const p = await api("/api/collapse/proof", { network: spec });
+        if (state.spec !== spec) return;
+        c.proof = p.proof; c.report = p.report; c.verified = p.verified;
+        $("collapse-proof").innerHTML = `<details class="proof" open><summary>The checked derivation (${esc(p.report)})</summary>${p.proof}</details>`;
+      }
     } catch (error) { showError("collapse-error", error); } finally { body.classList.remove("busy"); }
   }
   function collapsedHtml(c) {
@@ -216,7 +223,7 @@
       `<div class="collapsed-lines" id="collapsed-lines">${c.lines.map(line).join("")}</div>` +
       (c.more ? `<p class="note">${esc(c.more)}</p>` : "") +
       `<p class="note">In block form, for every size:</p>${line(c.block)}` +
-      `<details class="proof" open><summary>The checked derivation (${esc(c.report)})</summary>${c.proof}</details>`;
+      `<div id="collapse-proof"><p class="note">checking the derivation…</p></div>`;
   }
   function counterexampleHtml(c) {
     let html = `<p class="verdict no" id="collapse-verdict">It does not collapse. ${esc(c.sentence)}</p>`;
@@ -416,10 +423,10 @@
         : `<p>Every hidden layer is affine, so the network collapses: z<sup>[L]</sup> = w′·x + b′ (see Collapse). ` +
           `However it trains, its boundary is a straight line. Train it and see the line and its numbers.</p>`);
     } else {
-      const c = state.collapse;
-      box.innerHTML = `<h3>Why the boundary can bend</h3><p>A hidden layer is not affine, so the network is not one ` +
-        `linear model${c && !c.collapses ? ": " + esc(c.sentence) : ""} The exact counterexample is under ` +
-        `<a href="#collapse">Collapse</a>.</p>`;
+      const bent = state.panel.layers.slice(1, -1).filter((l, j) => !state.panel.affine[j]).map((l) => l.title);
+      box.innerHTML = `<h3>Why the boundary can bend</h3><p>${esc(bent.join(", "))}: not affine, so the network is ` +
+        `not one linear model w′·x + b′, and nothing keeps its boundary straight. The exact counterexample ` +
+        `(f(x + y) + f(0) ≠ f(x) + f(y) at two points) is under <a href="#collapse">Collapse</a>.</p>`;
     }
   }
   async function loadDataset() {
