@@ -27,7 +27,7 @@ from selenium.webdriver.common.by import By  # noqa: E402  (after the skips: sel
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
 WIDTH = 1280
-URL_LINE = re.compile(r"symnn explore: (http://127\.0\.0\.1:\d+/)")
+URL_LINE = re.compile(r"symnn explore: (http://\S+:\d+/)")
 
 
 def start_explorer(processes, *extra: str):
@@ -263,6 +263,15 @@ def test_tabs_do_not_share_a_network(page):
     wait_for(page, "return document.getElementById('unit-title').textContent.startsWith('Unit 2 of layer 1')")
     assert text(page, "network-title").startswith("Network(3→4→1")
     assert "linear" in text(page, "unit-title")
+
+
+def test_another_host_than_loopback_is_warned_about(processes):
+    process, url = start_explorer(processes, "--host", "0.0.0.0")
+    assert url.startswith("http://0.0.0.0:")
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=15) == 0
+    warning = process.stderr.read()
+    assert "warning: listening on 0.0.0.0, which other machines may reach" in warning and "no login" in warning
 
 
 def test_ctrl_c_stops_the_server_cleanly(processes):

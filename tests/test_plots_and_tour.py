@@ -118,6 +118,12 @@ def test_tour_classifies_all_ten_digits_with_a_softmax_output(tour):
     assert "predictions agreeing with the symbolic z (exact rationals): 300 of 300" in out
 
 
+def test_the_tours_last_line_points_to_the_explorer(tour):
+    last = tour.result.stdout.rstrip("\n").splitlines()[-1]
+    assert last == "next: build, train and click these networks in your browser: symnn explore"
+    assert len(last) <= 80
+
+
 def test_tour_into_an_unwritable_place_fails_cleanly(cli, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

@@ -26,7 +26,7 @@ from symnn.app.classify import classify_digits
 from symnn.app.cli import MAX_DIGITS, read_count
 from symnn.app.confusion import class_accuracies
 from symnn.app.plots import REPORT_FIGURES, activations_figure, report_figures
-from symnn.app.tour import run_tour
+from symnn.app.tour import EXPLORE_LINE, run_tour
 from symnn.core import activations, guards
 from symnn.core.softmax import SOFTMAX
 from symnn.core.layer import Neuron
@@ -69,6 +69,7 @@ def cmd_tour(args) -> int:
     print(f"\nwrote {len(written)} files into {out}/:")
     for path in written:
         print(f"  {path}")
+    print(f"\n{EXPLORE_LINE}")
     return EXIT_OK
 
 

@@ -29,6 +29,8 @@ from symnn.render.html import index_html
 
 TOUR_CHECK_WORKERS = 2  # processes checking the derivations (the machines this runs on have two cores or more)
 TOUR_COLUMNS = 80  # the tour's prose is wrapped to a terminal's usual width
+# the tour's last line: where to play with its networks next
+EXPLORE_LINE = "next: build, train and click these networks in your browser: symnn explore"
 DEMAND_INPUTS = ["price", "shipping cost", "marketing", "material"]
 DEMAND_UNITS = [["affordability", "awareness", "perceived quality"], ["top-seller probability"]]
 

@@ -423,8 +423,11 @@
         : `<p>Every hidden layer is affine, so the network collapses: z<sup>[L]</sup> = w′·x + b′ (see Collapse). ` +
           `However it trains, its boundary is a straight line. Train it and see the line and its numbers.</p>`);
     } else {
-      const bent = state.panel.layers.slice(1, -1).filter((l, j) => !state.panel.affine[j]).map((l) => l.title);
-      box.innerHTML = `<h3>Why the boundary can bend</h3><p>${esc(bent.join(", "))}: not affine, so the network is ` +
+      const bent = state.panel.layers.slice(1, -1).filter((l, j) => !state.panel.affine[j])
+        .map((l) => l.title.replace(/^layer (\d+): (.*)$/, "layer $1 ($2)"));
+      const named = bent.length > 1 ? bent.slice(0, -1).join(", ") + " and " + bent[bent.length - 1] : bent[0];
+      box.innerHTML = `<h3>Why the boundary can bend</h3><p>${esc(named[0].toUpperCase() + named.slice(1))} ` +
+        `${bent.length > 1 ? "are" : "is"} not affine, so the network is ` +
         `not one linear model w′·x + b′, and nothing keeps its boundary straight. The exact counterexample ` +
         `(f(x + y) + f(0) ≠ f(x) + f(y) at two points) is under <a href="#collapse">Collapse</a>.</p>`;
     }
