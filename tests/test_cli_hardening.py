@@ -114,7 +114,7 @@ def test_parse_sizes_reads_exactly_the_ascii_numbers(text):
     ([], "the following arguments are required: COMMAND", ""),
     (["network"], "the following arguments are required: sizes", " network"),
     (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate' (choose from 'tour', 'neuron', 'network', "
-                     "'collapse', 'backprop', 'activations', 'derive', 'digits')", ""),
+                     "'collapse', 'backprop', 'activations', 'derive', 'digits', 'explore')", ""),
     (["digits", "--data", "mnist"],
      "argument --data: invalid choice: 'mnist' (choose from 'lecture', 'variants', 'handwritten')", " digits"),
     (["activations", "--format", "yaml"],

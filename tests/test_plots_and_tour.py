@@ -68,7 +68,7 @@ def test_tour_writes_every_promised_file(tour):
                     "── 6. All activations linear: a linear model", "── 7. Backpropagation: one step with numbers",
                     "── 8. Ten digits: a softmax output"]:
         assert heading in result.stdout
-    listed = result.stdout.split("files into symnn-out/:\n", 1)[1].split()
+    listed = result.stdout.split("files into symnn-out/:\n", 1)[1].split("\n\n", 1)[0].split()
     written = sorted(str(p.relative_to(tour.cwd)) for p in tour.out.rglob("*") if p.is_file())
     assert sorted(listed) == written  # it wrote what it says, and nothing else
     assert sorted(p.name for p in (tour.out / "figures").iterdir()) == FIGURES

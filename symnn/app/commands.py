@@ -25,6 +25,7 @@ from symnn.app import backprop_command, catalog, documents
 from symnn.app.classify import classify_digits
 from symnn.app.cli import MAX_DIGITS, read_count
 from symnn.app.confusion import class_accuracies
+from symnn.app.explore.run import serve
 from symnn.app.plots import REPORT_FIGURES, activations_figure, report_figures
 from symnn.app.tour import EXPLORE_LINE, run_tour
 from symnn.core import activations, guards
@@ -503,8 +504,6 @@ def _print_derivations(names: list[str], fmt: str) -> int:
 
 
 def cmd_explore(args) -> int:
-    from symnn.app.explore.run import serve  # Starlette and uvicorn only for this command
-
     return serve(args.host, args.port, open_browser=not args.no_browser)
 
 

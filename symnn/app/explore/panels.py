@@ -18,6 +18,7 @@ from symnn.core import guards
 from symnn.core.network import Network
 from symnn.errors import InvalidArgumentError, NotCollapsible
 from symnn.math.proofs import non_collapse_proof
+from symnn.numeric.crosscheck import crosscheck
 from symnn.numeric.gradients import CompiledGradient
 from symnn.numeric.params import Params
 from symnn.render.diagram import MAX_UNITS as DIAGRAM_UNITS, network_svg
@@ -249,8 +250,6 @@ def _check_targets(y: np.ndarray, loss: str) -> None:
 
 def exact_check(spec: NetworkSpec, data: dict) -> dict:
     """The compiled outputs against the exact symbolic form at the same numbers (``symnn.crosscheck``)."""
-    from symnn.numeric.crosscheck import crosscheck
-
     network = spec.network()
     params = read_params(data, network)
     x = np.array([validate.numbers(data.get("inputs"), network.sizes[0], "inputs")])

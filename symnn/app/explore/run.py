@@ -7,6 +7,7 @@ within SHUTDOWN_SECONDS and returns.
 
 from __future__ import annotations
 
+import importlib
 import ipaddress
 import socket
 import sys
@@ -55,31 +56,30 @@ def url_of(sock: socket.socket, host: str) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(host: str = "127.0.0.1", port: int = 0, open_browser: bool = True, ready=None) -> int:
-    """Run the explorer until Ctrl-C; ``ready(url)`` is called once it listens (tests use it)."""
-    require("uvicorn", "explore", "the explorer's web server")
+def serve(host: str = "127.0.0.1", port: int = 0, open_browser: bool = True) -> int:
+    """Run the explorer until Ctrl-C (exit code 0)."""
+    uvicorn = require("uvicorn", "explore", "the explorer's web server")
     require("starlette", "explore", "the explorer's web app")
-    import uvicorn
-
-    from symnn.app.explore.server import LOOPBACK_NAMES, create_app
+    # loaded only now, once Starlette is known to be there (every other command imports this module)
+    server_module = importlib.import_module("symnn.app.explore.server")
 
     sock = bind(host, port)
-    url = url_of(sock, host)
-    loopback = is_loopback(host)
-    if not loopback:
-        print(f"symnn explore: warning: listening on {host}, which other machines may reach; the explorer has no "
-              "login, so anyone who can reach it can use it", file=sys.stderr)
-    # on loopback, only requests that name it (a web page cannot reach the server through a DNS name of its own)
-    app = create_app(allowed_hosts=list(LOOPBACK_NAMES) if loopback and ":" not in host else None)
-    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=SHUTDOWN_SECONDS, access_log=False)
-    server = uvicorn.Server(config)
-    print(f"symnn explore: {url}", flush=True)
-    print("(Ctrl-C stops it)", flush=True)
-    if open_browser:
-        threading.Timer(0.5, webbrowser.open, [url]).start()
-    if ready is not None:
-        threading.Thread(target=_when_started, args=(server, ready, url), daemon=True).start()
-    try:
+    try:  # from here on Ctrl-C, even before uvicorn has started, stops the explorer
+        url = url_of(sock, host)
+        loopback = is_loopback(host)
+        if not loopback:
+            print(f"symnn explore: warning: listening on {host}, which other machines may reach; the explorer has "
+                  "no login, so anyone who can reach it can use it", file=sys.stderr)
+        # on loopback, only requests that name it (a web page cannot reach it through a DNS name of its own)
+        app = server_module.create_app(allowed_hosts=list(server_module.LOOPBACK_NAMES)
+                                       if loopback and ":" not in host else None)
+        config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+                                access_log=False)
+        server = uvicorn.Server(config)
+        print(f"symnn explore: {url}", flush=True)
+        print("(Ctrl-C stops it)", flush=True)
+        if open_browser:
+            threading.Timer(0.5, webbrowser.open, [url]).start()
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn shuts down first, then raises the signal again: Ctrl-C is how one stops it
         pass
@@ -87,12 +87,3 @@ def serve(host: str = "127.0.0.1", port: int = 0, open_browser: bool = True, rea
         sock.close()
     print("symnn explore: stopped", flush=True)
     return 0
-
-
-def _when_started(server, ready, url: str) -> None:
-    import time
-
-    while not server.started and not server.should_exit:
-        time.sleep(0.02)
-    if server.started:
-        ready(url)

@@ -130,5 +130,5 @@ def _kind(value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    shown = json.dumps(value) if isinstance(value, (int, float, str, bool, type(None))) else _kind(value)
+    shown = json.dumps(value, allow_nan=False) if isinstance(value, (int, float, str, bool, type(None))) else _kind(value)
     return shown if len(shown) <= 40 else shown[:40] + "…"

@@ -144,6 +144,8 @@
     showError("network-error", null);
     const shapeChanged = !state.panel || state.panel.sizes.join() !== panel.sizes.join() ||
       state.spec.bias !== spec.bias;
+    const output = (sp) => sp && sp.activations[sp.activations.length - 1];
+    if (output(state.spec) !== output(spec)) state.loss = "auto";  // another output takes other losses
     state.spec = spec;
     state.panel = panel;
     save();
@@ -248,10 +250,10 @@
     renderSliders();
     numbersJob();
   }
-  function slider(id, label, value, onChange, range = 3) {
+  function slider(id, label, value, onChange, low = -3, high = 3) {
     const row = document.createElement("div");
     row.className = "slider";
-    row.innerHTML = `<label for="${id}">${label}</label><input type="range" id="${id}" min="${-range}" max="${range}" step="0.01" value="${value}">` +
+    row.innerHTML = `<label for="${id}">${label}</label><input type="range" id="${id}" min="${low}" max="${high}" step="0.01" value="${value}">` +
       `<input type="number" id="${id}-value" step="0.01" value="${value}" aria-label="${esc(id)}">`;
     const [r, n] = row.querySelectorAll("input");
     r.addEventListener("input", () => { n.value = r.value; onChange(Number(r.value)); });
@@ -275,11 +277,11 @@
     state.inputs.forEach((v, k) => inF.appendChild(slider(`x${k + 1}`, math(sym("x", k + 1), false), v,
       (value) => { state.inputs[k] = value; numbersJob(); })));
     state.targets.forEach((v, i) => inF.appendChild(slider(`y${i + 1}`, math(sym("y", i + 1), false), v,
-      (value) => { state.targets[i] = value; numbersJob(); }, 1)));
+      (value) => { state.targets[i] = value; numbersJob(); }, 0, 1)));
     const loss = document.createElement("label");
-    loss.innerHTML = `loss <select id="loss"><option value="auto">auto</option><option value="bce">binary cross-entropy</option>` +
-      `<option value="squared_error">squared error</option><option value="cross_entropy">cross-entropy</option></select>`;
-    loss.querySelector("select").value = state.loss;
+    loss.innerHTML = `loss <select id="loss"><option value="auto">auto</option></select>`;
+    if (!(state.numbers && state.numbers.loss_choices.includes(state.loss))) state.loss = "auto";
+    fillLossChoices(loss.querySelector("select"), state.numbers ? state.numbers.loss_choices : []);
     loss.querySelector("select").addEventListener("change", (e) => { state.loss = e.target.value; numbersJob(); });
     inF.appendChild(loss);
     box.appendChild(inD);
@@ -298,6 +300,13 @@
       box.appendChild(d);
     }
   }
+  // only the losses the output can take (the server says which), "auto" first: the one training uses
+  function fillLossChoices(select, choices) {
+    const shown = ["auto", ...choices];
+    if ([...select.options].map((o) => o.value).join() === shown.join()) return;
+    select.innerHTML = shown.map((c) => `<option value="${c}">${c === "auto" ? "auto" : esc(lossWords(c))}</option>`).join("");
+    select.value = shown.includes(state.loss) ? state.loss : "auto";
+  }
   function numbersBody(check) {
     return { network: state.spec, weights: state.params.weights, biases: state.params.biases, inputs: state.inputs,
       targets: state.targets, loss: state.loss, check };
@@ -307,6 +316,7 @@
     try {
       const n = await api("/api/numbers", numbersBody(false));
       state.numbers = n;
+      if ($("loss")) fillLossChoices($("loss"), n.loss_choices);
       renderNumbers(n);
       showError("numbers-error", null);
     } catch (error) { showError("numbers-error", error); }
