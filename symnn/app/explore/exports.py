@@ -158,7 +158,8 @@ def digit_derivation(data: dict) -> Derivation:
                                  f"{'at least' if one else 'below'} 1/2, so it reads the drawing as a {int(one)}.")
     else:
         best = max(range(len(zs)), key=lambda m: zs[m])
-        derivation.conclusion = (f"The largest score is $z_{{{best + 1}}}^{{[1]}}$, so the softmax is largest there too: "
+        derivation.conclusion = (f"The largest score is $z_{{{best + 1}}}^{{[1]}}$, so the softmax is largest there "
+                                 "too: "
                                  f"the network reads the drawing as a {best}.")
     return derivation
 

@@ -128,9 +128,10 @@ def collapse_proof_panel(spec: NetworkSpec) -> dict:
     outcome = collapse_outcome(spec)
     if isinstance(outcome, NotCollapsible):
         panel = collapse_panel(spec)
-        return {key: panel.get(key) for key in ("proof", "verified", "report")}
+        return {key: panel.get(key) for key in ("proof", "verified", "report", "report_html")}
     report = outcome.proof.verify()
-    return {"proof": _derivation_html(outcome.proof, report), "verified": report.ok, "report": report.report()}
+    return {"proof": _derivation_html(outcome.proof, report), "verified": report.ok, "report": report.report(),
+            "report_html": prose(report.report())}
 
 
 def _counterexample(network: Network, error: NotCollapsible) -> dict:
@@ -138,7 +139,8 @@ def _counterexample(network: Network, error: NotCollapsible) -> dict:
     sentence = reason[:1].upper() + reason[1:] + "."
     if error.witness is None:
         return {"collapses": False, "sentence": sentence, "witness": None, "proof": "", "verified": False,
-                "report": "no counterexample was found to check"}
+                "report": "no counterexample was found to check",
+                "report_html": "no counterexample was found to check"}
     witness = error.witness
     proof = non_collapse_proof(network, witness)
     report = proof.verify()
@@ -149,7 +151,8 @@ def _counterexample(network: Network, error: NotCollapsible) -> dict:
     return {"collapses": False, "sentence": sentence, "explain": explain,
             "witness": {"x": [mathml(v) for v in witness.x], "y": [mathml(v) for v in witness.y],
                         "difference": str(witness.difference.evalf(10))},
-            "proof": _derivation_html(proof, report), "verified": report.ok, "report": report.report()}
+            "proof": _derivation_html(proof, report), "verified": report.ok, "report": report.report(),
+            "report_html": prose(report.report())}
 
 
 def _derivation_html(derivation, report) -> str:
@@ -260,4 +263,5 @@ def exact_check(spec: NetworkSpec, data: dict) -> dict:
                     f"NumPy's outputs differ from the exact form by up to {max(check.max_abs):.1e}"}
 
 
-__all__ = ["network_panel", "unit_panel", "collapse_panel", "collapse_proof_panel", "numbers_panel", "random_params", "exact_check", "loss_for"]
+__all__ = ["network_panel", "unit_panel", "collapse_panel", "collapse_proof_panel", "numbers_panel", "random_params",
+           "exact_check", "loss_for"]

@@ -195,7 +195,8 @@ def collapsed_formula(spec: NetworkSpec, params: Params) -> dict | None:
     last = network.layers[-1]
     if output.is_vector:  # class 2's probability depends on z_2 − z_1 alone
         numbers = [two - one for one, two in zip(collapsed(1), collapsed(2))]
-        lhs, threshold, rule = last.z_symbol(2) - last.z_symbol(1), 0, "z₂ − z₁ ≥ 0, where softmax gives a₂ ≥ 1/2"
+        lhs, threshold = last.z_symbol(2) - last.z_symbol(1), 0
+        rule = "z₂ − z₁ ≥ 0, where softmax gives a₂ ≥ 1/2"
     else:
         numbers = collapsed(1)
         lhs = last.z_symbol(1)

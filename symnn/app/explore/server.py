@@ -55,7 +55,8 @@ async def read_json(request: Request) -> dict:
     """The body as a JSON object, refused if it is not JSON or longer than MAX_BODY_BYTES (read no further)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json":
-        raise InvalidArgumentError(f"send the request as JSON (Content-Type: application/json), not {kind or 'nothing'}")
+        raise InvalidArgumentError("send the request as JSON (Content-Type: application/json), not "
+                                   f"{kind or 'nothing'}")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > validate.MAX_BODY_BYTES:
         raise TooLarge(f"the request is {int(declared):,} bytes, more than the {validate.MAX_BODY_BYTES:,} the "

@@ -130,5 +130,6 @@ def _kind(value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    shown = json.dumps(value, allow_nan=False) if isinstance(value, (int, float, str, bool, type(None))) else _kind(value)
+    plain = isinstance(value, (int, float, str, bool, type(None)))
+    shown = json.dumps(value, allow_nan=False) if plain else _kind(value)
     return shown if len(shown) <= 40 else shown[:40] + "…"

@@ -216,7 +216,7 @@
         const p = await api("/api/collapse/proof", { network: spec });
         if (state.spec !== spec) return;
         c.proof = p.proof; c.report = p.report; c.verified = p.verified;
-        $("collapse-proof").innerHTML = `<details class="proof" open><summary>The checked derivation (${esc(p.report)})</summary>${p.proof}</details>`;
+        $("collapse-proof").innerHTML = `<details class="proof" open><summary>The checked derivation (${p.report_html})</summary>${p.proof}</details>`;
       }
     } catch (error) { showError("collapse-error", error); } finally { body.classList.remove("busy"); }
   }
@@ -230,7 +230,7 @@
   function counterexampleHtml(c) {
     let html = `<p class="verdict no" id="collapse-verdict">It does not collapse. ${esc(c.sentence)}</p>`;
     if (c.explain) html += `<p id="counterexample">${esc(c.explain)}</p>`;
-    if (c.proof) html += `<details class="proof" open><summary>The exact counterexample, checked (${esc(c.report)})</summary>${c.proof}</details>`;
+    if (c.proof) html += `<details class="proof" open><summary>The exact counterexample, checked (${c.report_html})</summary>${c.proof}</details>`;
     return html;
   }
 
@@ -445,6 +445,7 @@
   async function loadDataset() {
     const name = $("dataset").value;
     $("clear-points").hidden = name !== "drawn";
+    $("draw-note").hidden = name !== "drawn";
     if (name === "drawn") {
       preview = { points: state.drawn.points, labels: state.drawn.labels, extent: 1.2 };
     } else {
