@@ -6,7 +6,7 @@ network is small enough to print, the elementwise steps in the lecture's form.
 
 from __future__ import annotations
 
-from sympy import Add, Float, Integer, MatAdd, Matrix, Mul, Rational, Sum, Symbol
+from sympy import Add, Float, Integer, MatAdd, Matrix, Mul, Rational, Sum, Symbol, ceiling
 
 from symnn.core import notation
 from symnn.core.guards import node_count
@@ -252,6 +252,10 @@ def non_collapse_proof(network: Network, witness) -> Derivation:
         proof.define(value, exact_value, "the difference of the two scores there" if witness.scores
                      else "the network's value there")
     difference = Add(f(x_s + y_s), f(Integer(0)), -f(x_s), -f(y_s), evaluate=False)
+    # ten significant digits are within 10^-9 of the value only while it is below 1: a power of ten that grows
+    # with its integer digits (8 227.75 to ten digits is within 10^-5)
+    digits = len(str(int(ceiling(abs(witness.difference.evalf(30))))))
+    tolerance = Rational(10) ** (digits - 9) if digits > 1 else Rational(1, 10**9)
     proof.step(difference, Float(witness.difference.evalf(30), 10), "its value, to ten digits: not 0",
-               relation="approx", tolerance=Rational(1, 10**9), order="none")
+               relation="approx", tolerance=tolerance, order="none")
     return proof

@@ -16,7 +16,7 @@ from symnn.app.explore import validate
 from symnn.app.explore.spec import CACHED_NETWORKS, NetworkSpec, collapse_outcome, compiled
 from symnn.core import guards
 from symnn.core.network import Network
-from symnn.errors import InvalidArgumentError, NotCollapsible
+from symnn.errors import BadNumbersError, InvalidArgumentError, NotCollapsible
 from symnn.math.proofs import non_collapse_proof
 from symnn.numeric.crosscheck import crosscheck
 from symnn.numeric.gradients import CompiledGradient
@@ -226,7 +226,10 @@ def numbers_panel(spec: NetworkSpec, data: dict) -> dict:
     network = spec.network()
     params = read_params(data, network)
     x = np.array([validate.numbers(data.get("inputs"), network.sizes[0], "inputs")])
-    trace = compiled(spec).trace(x, params)
+    with np.errstate(all="ignore"):  # what is not finite is said below
+        trace = compiled(spec).trace(x, params)
+    for j, (Z, A) in enumerate(zip(trace.Z, trace.A[1:]), start=1):
+        _check_finite(f"z or a of layer {j}", [Z, A])
     answer = {"z": [Z[0].tolist() for Z in trace.Z], "a": [A[0].tolist() for A in trace.A],
               "loss_choices": list(loss_choices(network))}
     targets = data.get("targets")
@@ -236,11 +239,21 @@ def numbers_panel(spec: NetworkSpec, data: dict) -> dict:
                                              "auto"))
     y = np.array([validate.numbers(targets, network.sizes[-1], "targets")])
     _check_targets(y[0], loss)
-    gradient = _gradient(spec, loss)(x, y, params)
+    with np.errstate(all="ignore"):
+        gradient = _gradient(spec, loss)(x, y, params)
+    _check_finite("the loss or a gradient", [np.array(gradient.loss), *gradient.deltas, *gradient.dW, *gradient.db])
     answer.update(loss=loss, loss_value=float(gradient.loss), deltas=[d[0].tolist() for d in gradient.deltas],
                   dW=[dW.tolist() for dW in gradient.dW],
                   db=[db.tolist() for db in gradient.db] if network.has_bias else None)
     return answer
+
+
+def _check_finite(what: str, arrays) -> None:
+    """A value that is not a finite number (1/z at z = 0, an overflow) is refused, saying where, not sent as NaN."""
+    for array in arrays:
+        if not np.all(np.isfinite(array)):
+            raise BadNumbersError(f"{what} is not a finite number at these inputs and weights (an activation "
+                                  "divides by zero or overflows there); change the numbers or the formula")
 
 
 def _check_targets(y: np.ndarray, loss: str) -> None:
@@ -257,6 +270,7 @@ def exact_check(spec: NetworkSpec, data: dict) -> dict:
     params = read_params(data, network)
     x = np.array([validate.numbers(data.get("inputs"), network.sizes[0], "inputs")])
     check = crosscheck(network, params, x)
+    _check_finite("the difference from the exact form", [np.array(check.max_abs)])
     return {"ok": bool(check.ok(1e-12)), "max_abs": [float(v) for v in check.max_abs],
             "text": f"NumPy's outputs agree with the exact symbolic a^[{network.depth}] to "
                     f"{max(check.max_abs):.1e}" if check.ok(1e-12) else

@@ -66,7 +66,8 @@ def read_dataset(data: dict) -> tuple[np.ndarray, np.ndarray]:
     if not 2 <= len(points) <= validate.MAX_POINTS:
         raise InvalidArgumentError(f"a drawn data set needs from 2 to {validate.MAX_POINTS} points, not {len(points)}")
     X = np.array([validate.numbers(p, 2, f"points[{k}]", bound=10.0) for k, p in enumerate(points)])
-    y = np.array([validate.whole({"label": v}, "label", 0, 1) for v in labels], dtype=float)
+    y = np.array([validate.whole({f"labels[{k}]": v}, f"labels[{k}]", 0, 1) for k, v in enumerate(labels)],
+                 dtype=float)
     if len(set(y.tolist())) < 2:
         raise InvalidArgumentError("a drawn data set needs points of both classes (click for class 1, "
                                    "shift-click for class 0)")

@@ -32,7 +32,6 @@ from typing import Callable
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
@@ -183,10 +182,32 @@ ROUTES = [
 ]
 
 
+class KnownHosts:
+    """Answers only requests whose Host header names one of ``allowed`` (any port); others get a JSON 400.
+
+    On loopback this keeps out a web page that reaches 127.0.0.1 through a DNS name of its own.
+    """
+
+    def __init__(self, app, allowed: list[str]):
+        self.app, self.allowed = app, set(allowed)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket"):
+            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name not in self.allowed:
+                names = ", ".join(sorted(self.allowed))
+                response = JSONResponse({"error": f"this explorer answers requests for {names} only, not for host "
+                                                  f"{host[:80]!r}"}, status_code=400)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(allowed_hosts: list[str] | None = None, warm: bool = True) -> Starlette:
     """The app; ``allowed_hosts`` are the Host headers it answers (the loopback names when it listens on
     loopback, so a web page cannot reach it through a DNS name that points at 127.0.0.1)."""
-    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)] if allowed_hosts else []
+    middleware = [Middleware(KnownHosts, allowed=allowed_hosts)] if allowed_hosts else []
 
     @asynccontextmanager
     async def lifespan(app):

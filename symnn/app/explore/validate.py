@@ -19,7 +19,7 @@ MAX_BODY_BYTES = 512 * 1024  # a 64-unit network's weights as JSON take about 60
 MAX_UNITS = 64  # computed units (every layer but the input); the issue's goal is ≤ 50 units within 100 ms
 MAX_INPUTS = 16
 MAX_LAYERS = 6
-MAX_PARAMETERS = 2_000
+MAX_PARAMETERS = 1_200  # weights and biases (16-32-32-1 has 1,633: refused; 2-24-24-1 has 697)
 MAX_TEXT = 2_000  # characters of one text field (a size list, an activation formula, names)
 MAX_NUMBER = 1e6  # |a weight|, |a bias|, |an input| the Numbers panel takes
 MAX_POINTS = 400  # points of a drawn data set
@@ -39,6 +39,10 @@ def parse_body(raw: bytes) -> dict:
         raise InvalidArgumentError("the request is not UTF-8 text") from None
     except json.JSONDecodeError as error:
         raise InvalidArgumentError(f"the request is not JSON: {error.msg} at character {error.pos}") from None
+    except InvalidArgumentError:  # NaN or Infinity, refused by _no_constant
+        raise
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise InvalidArgumentError("the request holds a number with more digits than the explorer reads") from None
     except RecursionError:
         raise InvalidArgumentError("the request nests lists too deeply") from None
     if not isinstance(data, dict):
@@ -83,7 +87,7 @@ def number(value: Any, what: str, bound: float = MAX_NUMBER) -> float:
     """A finite JSON number of size at most ``bound``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidArgumentError(f"{what} must be a number, not {_shown(value)}")
-    if not math.isfinite(value) or abs(value) > bound:
+    if abs(value) > bound or not math.isfinite(value):  # an int beyond float range is refused before converting
         raise InvalidArgumentError(f"{what} must be a number from {-bound:g} to {bound:g}, not {_shown(value)}")
     return float(value)
 
@@ -130,6 +134,14 @@ def _kind(value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    plain = isinstance(value, (int, float, str, bool, type(None)))
-    shown = json.dumps(value, allow_nan=False) if plain else _kind(value)
+    if isinstance(value, bool) or value is None:
+        shown = _kind(value)
+    elif isinstance(value, int):
+        shown = str(value) if abs(value) < 10**30 else f"an integer of {len(str(abs(value)))} digits"
+    elif isinstance(value, float):
+        shown = repr(value) if math.isfinite(value) else "a number beyond the range of a float"
+    elif isinstance(value, str):
+        shown = json.dumps(value, allow_nan=False)
+    else:
+        shown = _kind(value)
     return shown if len(shown) <= 40 else shown[:40] + "…"
