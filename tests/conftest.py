@@ -27,6 +27,12 @@ if os.environ.get("CI"):
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 
+# Every process of this session (the tour runs, the red team's, the catalog tests) shares one folder of
+# rendered derivation documents, keyed by a digest of the source code: the catalog is checked once per
+# session instead of once per process (symnn.app.documents.remembered). A fresh folder each session.
+_DOCUMENT_CACHE = tempfile.mkdtemp(prefix="symnn-documents-")
+os.environ["SYMNN_DOCUMENT_CACHE"] = _DOCUMENT_CACHE
+
 
 # --- subprocesses -------------------------------------------------------------------------
 
@@ -228,6 +234,10 @@ def pytest_runtest_setup(item):
         return
     if any("tour" in getattr(other, "fixturenames", ()) for other in item.session.items):
         _EARLY_TOUR.start()
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_DOCUMENT_CACHE, ignore_errors=True)
 
 
 def pytest_sessionfinish(session):

@@ -220,3 +220,33 @@ def test_readme_lists_every_derivation():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in LECTURE_ORDER:
         assert f"| `{name}` | {catalog.build(name).title} |" in readme
+
+
+def test_rendered_documents_are_remembered_only_for_the_same_source(tmp_path, monkeypatch):
+    """SYMNN_DOCUMENT_CACHE: a second generation reads what the first wrote; other source code does not."""
+    from symnn.app import documents
+
+    monkeypatch.setenv("SYMNN_DOCUMENT_CACHE", str(tmp_path))
+    first = documents.generate(["neuron"], kinds=("tex", "html"))
+    assert len(list(tmp_path.iterdir())) == 1
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("rendered again instead of read from the cache")
+
+    monkeypatch.setattr(documents, "_render", no_rendering)
+    assert documents.generate(["neuron"], kinds=("tex", "html")) == first
+    monkeypatch.setattr(documents, "source_fingerprint", lambda: "other-source")
+    with pytest.raises(AssertionError, match="rendered again"):
+        documents.generate(["neuron"], kinds=("tex", "html"))
+
+
+def test_a_damaged_cache_file_is_rendered_anew(tmp_path, monkeypatch):
+    from symnn.app import documents
+
+    monkeypatch.setenv("SYMNN_DOCUMENT_CACHE", str(tmp_path))
+    first = documents.generate(["neuron"])
+    (cached,) = tmp_path.iterdir()
+    cached.write_text('[{"filename": "neuron.tex"', encoding="utf-8")  # half a file
+    assert documents.generate(["neuron"]) == first
+    monkeypatch.delenv("SYMNN_DOCUMENT_CACHE")
+    assert documents.remembered("neuron", ("tex",)) is None

@@ -282,3 +282,31 @@ def test_ctrl_c_stops_the_server_cleanly(processes):
     assert process.wait(timeout=15) == 0
     assert "stopped" in process.stdout.read()
     assert "Traceback" not in process.stderr.read()
+
+
+def test_retyping_the_sizes_keeps_each_layers_activation(page):
+    page.find_element(By.CSS_SELECTOR, '[data-preset="xor"]').click()  # 2-4-1: tanh, sigmoid
+    wait_for(page, "return symnnExplore.panel && symnnExplore.panel.sizes.join(',') === '2,4,1'")
+    field = page.find_element(By.ID, "sizes")
+    field.clear()
+    field.send_keys("2,8,8,1")  # passes through "2" and "2,8" (one layer) on the way
+    wait_for(page, "return symnnExplore.panel && symnnExplore.panel.sizes.join(',') === '2,8,8,1'")
+    settled(page)
+    assert page.execute_script("return symnnExplore.spec.activations") == ["tanh", "tanh", "sigmoid"]
+
+
+def test_changing_the_network_while_it_trains_stops_the_training_quietly(page):
+    build(page, "2,4,1", ["tanh", "sigmoid"])
+    epochs = page.find_element(By.ID, "epochs")
+    epochs.clear()
+    epochs.send_keys("3000")
+    page.execute_script("document.getElementById('train').dataset.pace = '60'")  # about 2.5 s
+    page.find_element(By.ID, "train").click()
+    wait_for(page, "return symnnExplore.training && symnnExplore.training.epochs")
+    Select(page.find_element(By.ID, "act-1")).select_by_value("linear")
+    wait_for(page, "return JSON.stringify(symnnExplore.spec.activations) === '[\"linear\",\"sigmoid\"]'")
+    settled(page)
+    time.sleep(0.5)
+    assert page.find_element(By.ID, "playground-error").is_displayed() is False
+    assert text(page, "progress-text") == "not trained yet"
+    assert page.execute_script("return symnnExplore.training") is None

@@ -6,16 +6,20 @@ committed in derivations/ is exactly what the code produces.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from symnn.app import catalog
 from symnn.app.files import check_replaceable, write_bytes_atomic, write_text_atomic
+from symnn.config import current
 from symnn.errors import DocumentError, MissingDependency
 from symnn.render.html import index_html
 from symnn.progress import progress
@@ -45,16 +49,68 @@ def generate(names: list[str] | None = None, kinds: tuple[str, ...] = ("tex",), 
 
     ``workers`` > 1 checks the entries in that many processes (checking is most of the work: about
     11 s for the catalog here, half that with two); the checks are then not remembered in this process.
+    With SYMNN_DOCUMENT_CACHE naming a folder, documents this very source code has rendered before are
+    read from there (see ``remembered``).
     """
-    if workers <= 1:
-        return _render(names, kinds)
     chosen = names or catalog.names()
-    # the slowest to check first, so that the processes finish together
-    order = sorted(chosen, key=lambda name: -CHECK_COST.get(name, 0.0))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(_render_one, order, [kinds] * len(order))
-        rendered = dict(zip(order, progress(results, total=len(order), description="derivations")))
+    rendered = {name: remembered(name, kinds) for name in chosen}
+    missing = [name for name in chosen if rendered[name] is None]
+    if workers <= 1 or len(missing) <= 1:
+        for name in progress(missing, total=len(missing), description="derivations"):
+            rendered[name] = remember(name, kinds, _render([name], kinds, show_progress=False))
+    else:
+        # the slowest to check first, so that the processes finish together
+        order = sorted(missing, key=lambda name: -CHECK_COST.get(name, 0.0))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(_render_one, order, [kinds] * len(order))
+            for name, documents in zip(order, progress(results, total=len(order), description="derivations")):
+                rendered[name] = remember(name, kinds, documents)
     return [document for name in chosen for document in rendered[name]]
+
+
+CACHE_VARIABLE = "SYMNN_DOCUMENT_CACHE"
+
+
+@lru_cache(maxsize=1)
+def source_fingerprint() -> str:
+    """A digest of every file of the symnn package and the versions of SymPy and mpmath: what a rendering
+    depends on."""
+    import mpmath
+    import sympy
+
+    digest = hashlib.sha256(f"{sympy.__version__} {mpmath.__version__}".encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _cache_file(name: str, kinds: tuple[str, ...]) -> Path | None:
+    folder = os.environ.get(CACHE_VARIABLE)
+    if not folder:
+        return None
+    settings_digest = hashlib.sha256(repr(replace(current(), progress=None)).encode()).hexdigest()[:12]
+    return Path(folder) / f"{source_fingerprint()}-{settings_digest}-{name}-{'+'.join(kinds)}.json"
+
+
+def remembered(name: str, kinds: tuple[str, ...]) -> list[Document] | None:
+    """The documents of ``name`` as this source code (and these settings) rendered and verified them before,
+    if SYMNN_DOCUMENT_CACHE names a folder that holds them (the test suite's processes share one)."""
+    path = _cache_file(name, kinds)
+    if path is None or not path.is_file():
+        return None
+    try:
+        return [Document(**fields) for fields in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):  # half a file from another process, or garbage: render anew
+        return None
+
+
+def remember(name: str, kinds: tuple[str, ...], documents: list[Document]) -> list[Document]:
+    path = _cache_file(name, kinds)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, json.dumps([asdict(document) for document in documents]))
+    return documents
 
 
 # Seconds each slow catalog entry takes to check here (the rest take well under one); for the order only
@@ -68,7 +124,7 @@ def _render_one(name: str, kinds: tuple[str, ...]) -> list[Document]:
 
 def generate_html(names: list[str] | None = None) -> list[Document]:
     """The named catalog entries (all by default) as standalone HTML pages, NAME.html."""
-    return _render(names, ("html",))
+    return generate(names, ("html",))
 
 
 def _render(names: list[str] | None, kinds: tuple[str, ...], show_progress: bool | None = None) -> list[Document]:

@@ -214,7 +214,8 @@ def steps_html(derivation, report=None) -> str:
     return '<div class="steps">\n' + "\n".join(cells) + "\n</div>"
 
 
-def _given(derivation) -> str:
+def given_html(derivation) -> str:
+    """The "Given w₁₁ = …, …" paragraph of a derivation's given values."""
     printer = SymnnMathMLPrinter()
     items = [math_element(f"<mrow>{printer.doprint(k)}<mo>=</mo>{printer.doprint(v)}</mrow>")
              for k, v in derivation.given.items()]
@@ -257,7 +258,7 @@ def derivation_html(derivation, report, note: str = "") -> str:
     if derivation.diagram is not None:
         parts.append(f'<div class="diagram">{network_svg(derivation.diagram)}</div>')
     if derivation.given:
-        parts.append(_given(derivation))
+        parts.append(given_html(derivation))
     parts.append(steps_html(derivation, report))
     if derivation.conclusion:
         parts.append(f'<p class="conclusion">{prose(derivation.conclusion)}</p>')

@@ -18,6 +18,7 @@ from symnn.app.explore.panels import equation
 from symnn.app.explore.spec import NetworkSpec, compiled
 from symnn.data import digits
 from symnn.errors import InvalidArgumentError
+from symnn.render.mathml import math_element, mathml_printer
 
 CLASSES = (2, 10)
 VARIANTS = 300  # noisy copies per set: held-out accuracy 100 % (two digits), about 97 % (ten)
@@ -80,19 +81,33 @@ def predict(data: dict) -> dict:
         predicted = int(np.argmax(a))
         unit = predicted + 1
     return {"classes": classes, "z": z.tolist(), "a": a.tolist(), "prediction": predicted,
-            "lit": int(x.sum()), "formula": _unit_in_numbers(network, params, x, unit, float(z[unit - 1]))}
+            "lit": int(x.sum()), "formula": _unit_in_numbers(network, params, x, unit, float(z[unit - 1])),
+            "formula_note": ("The neuron's z (class 1 when z ≥ 0):" if classes == 2 else
+                             f"The largest score, z of unit {unit}, which stands for the digit {unit - 1}:")}
 
 
 def _unit_in_numbers(network, params, x, unit: int, value: float) -> list[str]:
-    """z_unit = the sum of the weights of the lit pixels + the bias, in symbols, in numbers and added up."""
+    """z of the unit: the weights of the lit pixels plus the bias, in symbols, then in numbers (three decimals,
+    a negative one subtracted), then its value; ≈ because the numbers shown are rounded."""
     layer = network.layers[0]
     lit = [k for k in range(1, layer.n_in + 1) if x[k - 1] == 1]
     Ws, bs = params.arrays()
     symbols = [Mul(layer.weight(k, unit), layer.input(k)) for k in lit]
-    numbers = [UnevaluatedExpr(Float(Ws[0][k - 1, unit - 1], 3)) for k in lit]
     bias = [layer.bias_term(unit)] if network.has_bias else []
-    bias_number = [UnevaluatedExpr(Float(bs[0][unit - 1], 3))] if network.has_bias else []
+    numbers = [Ws[0][k - 1, unit - 1] for k in lit] + ([bs[0][unit - 1]] if network.has_bias else [])
+    shown = [_decimal(v, first=(n == 0)) for n, v in enumerate(numbers)]
     z_symbol = layer.z_symbol(unit)
-    return [equation(z_symbol, Add(*symbols, *bias, evaluate=False), order="none"),
-            equation(z_symbol, Add(*numbers, *bias_number, evaluate=False), order="none"),
-            equation(z_symbol, Float(value, 4))]
+    lines = [equation(z_symbol, Add(*symbols, *bias, evaluate=False), order="none")]
+    if len(numbers) > 1:
+        lines.append(equation(z_symbol, Add(*shown, evaluate=False), order="none"))
+    relation = "=" if len(numbers) <= 1 else "\u2248"  # the bias alone is its own value; a sum of rounded terms ≈
+    printer = mathml_printer()
+    lines.append(math_element(f"<mrow>{printer.doprint(z_symbol)}<mo>{relation}</mo>"
+                              f"{printer.doprint(Float(value, 4))}</mrow>", "block"))
+    return lines
+
+
+def _decimal(value: float, first: bool):
+    """A weight to three decimals; after the first term a negative one is written as − 0.208, not + −0.208."""
+    number = Float(f"{value:.3f}", 4)
+    return -UnevaluatedExpr(-number) if number < 0 and not first else UnevaluatedExpr(number)

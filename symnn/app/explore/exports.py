@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from sympy import Add, Float, Mul, Rational, UnevaluatedExpr, exp
@@ -17,7 +18,9 @@ from symnn.app import documents
 from symnn.app.explore import validate
 from symnn.app.explore.digits_panel import model, read_pixels
 from symnn.app.explore.panels import loss_for, read_params
+from symnn.app.explore.playground import check_playground_network
 from symnn.app.explore.spec import NetworkSpec, collapse_outcome, read_spec
+from symnn.config import current
 from symnn.errors import InvalidArgumentError, NotCollapsible
 from symnn.math.backprop import Backprop
 from symnn.math.derivation import Derivation
@@ -56,8 +59,10 @@ def _derivation(panel: str, data: dict) -> tuple[Derivation, str]:
         j = validate.whole(data, "layer", 1, spec.depth, spec.depth)
         i = validate.whole(data, "unit", 1, spec.sizes[j], 1)
         return unit_derivation(spec, j, i), f"unit-{i}-layer-{j}-{shape}"
-    if panel in ("collapse", "playground"):
-        return collapse_derivation(spec), f"{'collapse' if panel == 'collapse' else 'boundary'}-{shape}"
+    if panel == "collapse":
+        return collapse_derivation(spec), f"collapse-{shape}"
+    if panel == "playground":
+        return boundary_derivation(spec, data), f"boundary-{shape}"
     return numbers_derivation(spec, data), f"numbers-{shape}"
 
 
@@ -70,6 +75,51 @@ def collapse_derivation(spec: NetworkSpec) -> Derivation:
                                        "was found to write down")
         return non_collapse_proof(spec.network(), outcome.witness)
     return outcome.proof
+
+
+def boundary_derivation(spec: NetworkSpec, data: dict) -> Derivation:
+    """Let's test this: with affine hidden layers and the trained weights, the collapsed z of the output in
+    numbers (so the boundary is the line z = threshold); otherwise the counterexample, which is why it bends."""
+    network = spec.network()
+    check_playground_network(network)
+    if not all(layer.activation.is_affine for layer in network.layers[:-1]):
+        return collapse_derivation(spec)
+    if data.get("weights") is None:
+        raise InvalidArgumentError("train the network first: the export writes the trained weights' straight line")
+    params = read_params(data, network)
+    scores = replace(spec, activations=spec.activations[:-1] + ("linear",))
+    proof = collapse_derivation(scores)
+    Ws, bs = params.arrays()
+    given = {}
+    for layer, W in zip(network.layers, Ws):
+        given.update({layer.weight(k, i): _rounded(W[k - 1, i - 1])
+                      for k in range(1, layer.n_in + 1) for i in range(1, layer.n_out + 1)})
+    if network.has_bias:
+        for layer, b in zip(network.layers, bs):
+            given.update({layer.bias_term(i): _rounded(b[i - 1]) for i in range(1, layer.n_out + 1)})
+    outcome = collapse_outcome(scores)
+    derivation = Derivation(
+        f"The trained {'-'.join(map(str, network.sizes))} network draws a straight boundary",
+        intro=(f"The output layer's $z$, before its {network.layers[-1].activation.name}, is what the same network "
+               "with a linear output layer computes: " + proof.intro
+               + f" The weights are the trained ones, rounded to {BOUNDARY_DIGITS} decimals."),
+        given=given, diagram=proof.diagram, decimal_marks=False,
+        conclusion="So the output's $z$ is linear in $x_1$ and $x_2$, and the decision boundary, where $z$ crosses "
+                   "its threshold, is a straight line however long the network trains.")
+    derivation.steps.extend(proof.steps)
+    for output in range(1, network.sizes[-1] + 1):
+        for line in outcome.definitions(output):
+            value = line.rhs.xreplace(given)
+            derivation.step(line.lhs, Float(value.evalf(20), 6), "with the trained weights", relation="approx",
+                            tolerance=Rational(1, 10**5))
+    return derivation
+
+
+BOUNDARY_DIGITS = 4
+
+
+def _rounded(value: float) -> Rational:
+    return Rational(str(round(float(value), BOUNDARY_DIGITS)))
 
 
 def unit_derivation(spec: NetworkSpec, j: int, i: int) -> Derivation:
@@ -96,6 +146,11 @@ def unit_derivation(spec: NetworkSpec, j: int, i: int) -> Derivation:
 def numbers_derivation(spec: NetworkSpec, data: dict) -> Derivation:
     """The Numbers panel's values as ``symnn backprop --weights … --inputs … --targets …`` writes them."""
     network = spec.network()
+    limit = current().worked_example_parameters
+    if network.n_params > limit:
+        raise InvalidArgumentError(f"the Numbers export writes every number of every step out, for networks of up to "
+                                   f"{limit} weights and biases; {network!r} has {network.n_params} (the panel shows "
+                                   "its numbers all the same)")
     params = read_params(data, network)  # checked as the panel checks them
     inputs = validate.numbers(data.get("inputs"), network.sizes[0], "inputs")
     targets = validate.numbers(data.get("targets"), network.sizes[-1], "targets")

@@ -22,7 +22,7 @@ from symnn.numeric.crosscheck import crosscheck
 from symnn.numeric.gradients import CompiledGradient
 from symnn.numeric.params import Params
 from symnn.render.diagram import MAX_UNITS as DIAGRAM_UNITS, network_svg
-from symnn.render.html import check_report, prose, steps_html
+from symnn.render.html import check_report, given_html, prose, steps_html
 from symnn.render.mathml import mathml
 
 SHOWN_OUTPUTS = 3  # outputs whose collapsed w′ and b′ the panel writes out
@@ -72,7 +72,7 @@ def unit_panel(spec: NetworkSpec, j: int, i: int) -> dict:
         name = (network.input_names or [None] * network.sizes[0])[i - 1]
         return {"title": f"input {i}" + (f": {name}" if name else ""), "forms": [
             {"name": "input", "lines": [mathml(x, display="block")],
-             "note": "An input is layer 0: its activation is the value given, x_k = a_k^[0]."}]}
+             "note": "An input is layer 0: its activation is the value given, xₖ = aₖ⁽⁰⁾."}]}
     layer = network.layer(j)
     z_symbol, a_symbol = layer.z_symbol(i), layer.a_symbol(i)
     guards.check(layer.n_in, f"writing out z of a unit with {layer.n_in} inputs", setting="unit_terms")
@@ -144,10 +144,12 @@ def _counterexample(network: Network, error: NotCollapsible) -> dict:
     witness = error.witness
     proof = non_collapse_proof(network, witness)
     report = proof.verify()
-    f = "z_%d − z_%d" % (witness.output, witness.minus) if witness.scores else f"output {witness.output}"
-    explain = (f"An affine f has f(x + y) + f(0) = f(x) + f(y) for every x and y. With the weights below, "
-               f"f = {f} breaks it at the x and y below by {witness.difference.evalf(6)}: no w′ and b′ can "
-               "give this network, so its boundary need not be straight.")
+    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    f = (f"z{str(witness.output).translate(sub)} − z{str(witness.minus).translate(sub)}" if witness.scores
+         else f"output {witness.output}")
+    explain = (f"An affine f has f(x + y) + f(0) = f(x) + f(y) for every x and y. With the weights given below, "
+               f"f = {f} misses it at the x and y below by {readable_number(float(witness.difference))}: no w′ "
+               "and b′ can give this network, so its boundary need not be straight.")
     return {"collapses": False, "sentence": sentence, "explain": explain,
             "witness": {"x": [mathml(v) for v in witness.x], "y": [mathml(v) for v in witness.y],
                         "difference": str(witness.difference.evalf(10))},
@@ -155,9 +157,20 @@ def _counterexample(network: Network, error: NotCollapsible) -> dict:
             "report_html": prose(report.report())}
 
 
+def readable_number(value: float) -> str:
+    """4 significant digits as a page writes them: −4.606 × 10⁻⁷, 8 228, 0.3696."""
+    if value != 0 and not 1e-4 <= abs(value) < 1e6:
+        mantissa, exponent = f"{value:.3e}".split("e")
+        power = str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        return f"{mantissa.replace('-', '−')} × 10{power}"
+    return f"{value:.4g}".replace("-", "−")
+
+
 def _derivation_html(derivation, report) -> str:
     """A derivation's intro, steps with their marks, conclusion and check report (the body of its page)."""
     parts = [f'<p class="intro">{prose(derivation.intro)}</p>'] if derivation.intro else []
+    if derivation.given:
+        parts.append(given_html(derivation))
     parts.append(steps_html(derivation, report))
     if derivation.conclusion:
         parts.append(f'<p class="conclusion">{prose(derivation.conclusion)}</p>')
@@ -272,7 +285,7 @@ def exact_check(spec: NetworkSpec, data: dict) -> dict:
     check = crosscheck(network, params, x)
     _check_finite("the difference from the exact form", [np.array(check.max_abs)])
     return {"ok": bool(check.ok(1e-12)), "max_abs": [float(v) for v in check.max_abs],
-            "text": f"NumPy's outputs agree with the exact symbolic a^[{network.depth}] to "
+            "text": f"NumPy's outputs agree with the exact symbolic a⁽{network.depth}⁾ to "
                     f"{max(check.max_abs):.1e}" if check.ok(1e-12) else
                     f"NumPy's outputs differ from the exact form by up to {max(check.max_abs):.1e}"}
 

@@ -197,15 +197,15 @@ def collapsed_formula(spec: NetworkSpec, params: Params) -> dict | None:
     if output.is_vector:  # class 2's probability depends on z_2 − z_1 alone
         numbers = [two - one for one, two in zip(collapsed(1), collapsed(2))]
         lhs, threshold = last.z_symbol(2) - last.z_symbol(1), 0
-        rule = "z₂ − z₁ ≥ 0, where softmax gives a₂ ≥ 1/2"
+        rule = "z₂ − z₁ ≥ 0 (there softmax gives a₂ ≥ 1/2)"
     else:
         numbers = collapsed(1)
         lhs = last.z_symbol(1)
-        threshold, rule = {"sigmoid": (0, "z ≥ 0, where σ(z) ≥ 1/2"),
+        threshold, rule = {"sigmoid": (0, "z ≥ 0 (there σ(z) ≥ 1/2)"),
                            "linear": (Rational(1, 2), "a = z ≥ 1/2")}.get(output.name, (None, None))
     rounded = [Float(value, 4) for value in numbers]
     score = Add(*[value * x for value, x in zip(rounded, network.inputs())], *rounded[network.sizes[0]:])
-    sentence = ("Every hidden layer is affine, so z^[L] is one linear function of x₁ and x₂"
+    sentence = ("Every hidden layer is affine, so the output's z is one linear function of x₁ and x₂"
                 + (f"; class 1 where {rule}: one side of a straight line, however long the network trains."
                    if rule else f"; the {output.name} output is a function of it alone, so its boundary is a "
                                 "level line of a linear function: straight."))

@@ -82,14 +82,33 @@
     const parts = text.split(",").map((s) => s.trim());
     return parts.every((p) => /^[0-9]{1,3}$/.test(p)) ? parts.map(Number) : null;
   }
+  // What the student chose for the hidden layers (by number) and for the output layer, kept while the sizes
+  // are retyped: "2,8" on the way from "2,4,1" to "2,8,1" must not turn the output's sigmoid into a hidden tanh.
+  const memory = { hidden: ["linear"], output: "sigmoid", hiddenNames: [], outputNames: "" };
+  function rememberLayers() {
+    const acts = readActivations(), names = [...$("unit-names").querySelectorAll("input")].map((i) => i.value);
+    if (!acts.length) return;
+    memory.output = acts[acts.length - 1];
+    memory.outputNames = names[names.length - 1] || "";
+    acts.slice(0, -1).forEach((a, j) => { memory.hidden[j] = a; });
+    names.slice(0, -1).forEach((n, j) => { memory.hiddenNames[j] = n; });
+  }
   function renderLayerControls(keep) {
+    if (keep) {
+      const acts = keep.activations, names = keep.unit_names || [];
+      memory.hidden = acts.slice(0, -1).length ? acts.slice(0, -1) : memory.hidden;
+      memory.output = acts[acts.length - 1];
+      memory.hiddenNames = names.slice(0, -1);
+      memory.outputNames = names.length === acts.length ? names[names.length - 1] : "";
+    }
     const sizes = sizesOf($("sizes").value);
     const depth = sizes && sizes.length > 1 ? sizes.length - 1 : (keep ? keep.activations.length : 2);
+    const hidden = (j) => memory.hidden[j - 1] || memory.hidden[memory.hidden.length - 1] || "linear";
     const box = $("activations");
-    const previous = keep ? keep.activations : readActivations();
     box.innerHTML = "";
     for (let j = 1; j <= depth; j++) {
-      const value = previous[Math.min(j, previous.length) - 1] || (j === depth ? "sigmoid" : "linear");
+      let value = j === depth ? memory.output : hidden(j);
+      if (value === "softmax" && j !== depth) value = "linear";
       const span = document.createElement("span");
       span.className = "layer";
       const options = [...ACTIVATIONS, ...(j === depth ? ["softmax"] : []), "formula"];
@@ -102,18 +121,19 @@
     }
     box.querySelectorAll("select").forEach((s) => s.addEventListener("change", () => {
       $(`formula-${s.dataset.layer}`).hidden = s.value !== "formula";
+      rememberLayers();
       networkChanged();
     }));
-    box.querySelectorAll("input.formula").forEach((i) => i.addEventListener("input", networkChanged));
+    box.querySelectorAll("input.formula").forEach((i) => i.addEventListener("input", () => { rememberLayers(); networkChanged(); }));
     const names = $("unit-names");
-    const oldNames = keep ? (keep.unit_names || []) : [...names.querySelectorAll("input")].map((i) => i.value);
     names.innerHTML = "";
     for (let j = 1; j <= depth; j++) {
       const label = document.createElement("label");
-      label.innerHTML = `Layer ${j} units <input data-layer="${j}" size="40" value="${esc(oldNames[j - 1] || "")}">`;
+      const value = j === depth ? memory.outputNames : (memory.hiddenNames[j - 1] || "");
+      label.innerHTML = `Layer ${j} units <input data-layer="${j}" size="40" value="${esc(value)}">`;
       names.appendChild(label);
     }
-    names.querySelectorAll("input").forEach((i) => i.addEventListener("input", networkChanged));
+    names.querySelectorAll("input").forEach((i) => i.addEventListener("input", () => { rememberLayers(); networkChanged(); }));
   }
   function readActivations() {
     return [...$("activations").querySelectorAll("select")].map((s) =>
@@ -257,7 +277,14 @@
       `<input type="number" id="${id}-value" step="0.01" value="${value}" aria-label="${esc(id)}">`;
     const [r, n] = row.querySelectorAll("input");
     r.addEventListener("input", () => { n.value = r.value; onChange(Number(r.value)); });
-    n.addEventListener("input", () => { if (n.value !== "" && isFinite(Number(n.value))) { r.value = n.value; onChange(Number(n.value)); } });
+    n.addEventListener("input", () => {
+      const v = Number(n.value);
+      if (n.value === "" || !isFinite(v)) return;
+      if (v < Number(r.min)) r.min = String(Math.floor(v));  // the slider reaches what was typed
+      if (v > Number(r.max)) r.max = String(Math.ceil(v));
+      r.value = n.value;
+      onChange(v);
+    });
     return row;
   }
   function fieldset(title, open) {
@@ -401,7 +428,14 @@
     }
     return "";
   }
+  function stopTraining() {
+    if (state.training && state.training.running) state.training.controller.abort();
+  }
   async function playgroundNetworkChanged() {
+    stopTraining();  // its lines would draw another network's boundary
+    state.training = null;
+    $("progress").value = 0;
+    $("progress-text").textContent = "not trained yet";
     const problem = playgroundProblem();
     $("train").disabled = !!problem;
     if (problem) {
@@ -533,7 +567,8 @@
     if (name === "drawn") Object.assign(body, state.drawn);
     $("train").disabled = true; $("stop").disabled = false;
     showError("playground-error", null);
-    state.training = { running: true, controller };
+    const training = { running: true, controller };
+    state.training = training;
     $("progress").value = 0; $("progress-text").textContent = "starting…";
     try {
       const response = await fetch("/api/train", { method: "POST", headers: { "Content-Type": "application/json" },
@@ -553,25 +588,33 @@
         while ((cut = buffer.indexOf("\n")) >= 0) {
           const line = buffer.slice(0, cut);
           buffer = buffer.slice(cut + 1);
-          if (line.trim()) trainingLine(JSON.parse(line));
+          if (line.trim() && state.training === training && !controller.signal.aborted) trainingLine(JSON.parse(line), training);
         }
       }
     } catch (error) {
-      if (error.name !== "AbortError") showError("playground-error", error);
-      else $("progress-text").textContent += " (stopped)";
+      if (error.name !== "AbortError") {
+        showError("playground-error", error);
+        if (!training.epochs) $("progress-text").textContent = "not trained";
+      } else if (state.training === training) $("progress-text").textContent += " (stopped)";
     } finally {
-      state.training.running = false;
+      training.running = false;
       $("train").disabled = !!playgroundProblem(); $("stop").disabled = true;
     }
   }
-  function trainingLine(line) {
-    if (line.error) { showError("playground-error", new Error(line.error)); return; }
+  function trainingLine(line, training) {
+    if (line.error) {
+      showError("playground-error", new Error(line.error));
+      if (!training.epochs) $("progress-text").textContent = "not trained";
+      return;
+    }
+    if (line.size) { training.size = line.size; training.extent = line.extent; }  // the first line says
     if (line.grid) {
-      state.boundary = { grid: line.grid, size: line.size || state.boundary.size, extent: line.extent || state.boundary.extent };
+      state.boundary = { grid: line.grid, size: training.size, extent: training.extent };
       if (line.points) preview = { points: line.points, labels: line.labels, extent: line.extent };
       drawPlot();
     }
     if (line.epochs) {
+      training.epochs = line.epochs;
       $("progress").value = line.epoch / line.epochs;
       $("progress-text").textContent = `epoch ${line.epoch} of ${line.epochs}` +
         (line.loss !== null ? ` · loss ${fmt(line.loss)}` : "") +
@@ -579,8 +622,8 @@
     }
     if (line.done) {
       state.trained = { weights: line.weights, biases: line.biases };
-      state.training.collapsed = line.collapsed;
-      state.training.done = true;
+      training.collapsed = line.collapsed;
+      training.done = true;
       $("trained-params").disabled = false;
       $("progress-text").textContent += " · done";
       playgroundExplain();
@@ -647,9 +690,10 @@
       state.prediction = r;
       $("prediction").textContent = r.lit ? String(r.prediction) : "–";
       const labels = state.classes === 2 ? ["σ(z): a 1?"] : r.a.map((_, d) => `digit ${d}`);
-      $("digit-outputs").innerHTML = r.a.map((a, k) => `<div class="bar${(state.classes === 2 ? r.prediction === 1 : k === r.prediction) ? " best" : ""}">` +
+      const best = (k) => r.lit > 0 && (state.classes === 2 ? r.prediction === 1 : k === r.prediction);
+      $("digit-outputs").innerHTML = r.a.map((a, k) => `<div class="bar${best(k) ? " best" : ""}">` +
         `<span>${labels[k]}</span><span><span class="fill" style="width:${(a * 100).toFixed(1)}%"></span></span><span class="value">${a.toFixed(3)}</span></div>`).join("");
-      $("digit-formula").innerHTML = r.formula.map(line).join("");
+      $("digit-formula").innerHTML = `<p class="note">${esc(r.formula_note)}</p>` + r.formula.map(line).join("");
       showError("digits-error", null);
     } catch (error) { showError("digits-error", error); }
   });
@@ -662,6 +706,7 @@
     }
     if (panel === "numbers") return numbersBody(false);
     if (panel === "digits") return { classes: state.classes, pixels: state.pixels };
+    if (panel === "playground") return { network: state.spec, ...(state.trained || {}) };
     return { network: state.spec };
   }
   function setUpExports() {
@@ -713,7 +758,7 @@
     $("random-params").addEventListener("click", randomParams);
     $("trained-params").addEventListener("click", () => { if (state.trained) setParams(state.trained); });
     $("check-exact").addEventListener("click", checkExact);
-    $("dataset").addEventListener("change", () => { state.boundary = null; state.contour = []; loadDataset(); });
+    $("dataset").addEventListener("change", () => { stopTraining(); state.boundary = null; state.contour = []; loadDataset(); });
     $("clear-points").addEventListener("click", () => { state.drawn = { points: [], labels: [] }; loadDataset(); });
     $("train").addEventListener("click", trainNetwork);
     $("stop").addEventListener("click", () => state.training && state.training.controller.abort());
