@@ -388,7 +388,8 @@
       for (let j = L; j >= 1; j--) {
         html += `<tr><td class="math">${line(math(n.deltas[j - 1].map((d, i) => `${sym("δ", i + 1, j)}<mo>=</mo>${num(d)}`).join("<mo>,</mo><mspace width='1em'/>")))}</td></tr>`;
       }
-      html += "</tbody></table><details class=\"gradients\" open><summary>Every gradient ∂L/∂w and ∂L/∂b</summary>";
+      html += `</tbody></table><details class="gradients"${state.panel.parameters <= 40 ? " open" : ""}>` +
+        "<summary>Every gradient ∂L/∂w and ∂L/∂b</summary>";
       for (let j = 1; j <= L; j++) {
         const items = [];
         for (let k = 1; k <= sizes[j - 1]; k++) for (let i = 1; i <= sizes[j]; i++) {
@@ -397,7 +398,7 @@
         if (n.db) for (let i = 1; i <= sizes[j]; i++) {
           items.push(`<mfrac><mrow><mo>∂</mo><mi>L</mi></mrow><mrow><mo>∂</mo>${sym("b", i, j)}</mrow></mfrac><mo>=</mo>${num(n.db[j - 1][i - 1])}`);
         }
-        html += `<p class="gradient-row">${items.map((t) => math(t, false)).join(" ")}</p>`;
+        html += `<div class="gradient-grid">${items.map((t) => `<span>${math(t, false)}</span>`).join("")}</div>`;
       }
       html += `<p class="note">δ<sup>[L]</sup> = ∂ℓ/∂z<sup>[L]</sup>; δ<sup>[j]</sup> = g′(z<sup>[j]</sup>) ⊙ W<sup>[j+1]</sup>δ<sup>[j+1]</sup>; ` +
         `∂L/∂w<sub>ki</sub><sup>[j]</sup> = a<sub>k</sub><sup>[j−1]</sup> δ<sub>i</sub><sup>[j]</sup> (the export writes every step out and checks it).</p></details>`;
@@ -438,18 +439,17 @@
     $("progress-text").textContent = "not trained yet";
     const problem = playgroundProblem();
     $("train").disabled = !!problem;
+    const notice = $("playground-notice");
+    notice.hidden = !problem;
+    notice.innerHTML = problem ? `${esc(problem)} <button type="button" id="make-241">Use 2,4,1 with layer 1's activation</button>` : "";
     if (problem) {
-      showError("playground-error", null);
-      $("playground-error").hidden = false;
-      $("playground-error").innerHTML = `${esc(problem)} <button type="button" id="make-241">Use 2,4,1 with layer 1's activation</button>`;
       $("make-241").addEventListener("click", () => {
         const first = readActivations()[0] === "softmax" ? "tanh" : readActivations()[0];
         applySpec({ ...readSpec(), sizes: "2,4,1", activations: [first, "sigmoid"], input_names: "", unit_names: [] });
         loadNetwork();
       });
-    } else {
-      showError("playground-error", null);
     }
+    showError("playground-error", null);
     state.boundary = null;
     state.contour = [];
     await loadDataset();
