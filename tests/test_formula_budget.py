@@ -130,6 +130,17 @@ def test_deep_formulas_end_within_a_second_through_collapse_and_compile(text):
 
 # --- 3. numbers from formulas -----------------------------------------------------------------
 
+@pytest.mark.parametrize("text", ["pi**exp(cosh(z))", "z**exp(cosh(z))", "2**exp(exp(z))"])
+def test_towers_of_powers_are_judged_within_a_second(text):
+    """Found by the fuzzer below: sampling b^p at p ≈ 10^3561 (cosh(9.7) in an exp) took 10 s in mpmath."""
+    start = time.perf_counter()
+    try:
+        Activation.from_string(text)
+    except SymnnError:
+        pass
+    assert time.perf_counter() - start < ONE_SECOND
+
+
 def test_compile_checks_its_arguments():
     net = Network([2, 1], activation="sigmoid")
     with pytest.raises(InvalidArgumentError, match="Network"):

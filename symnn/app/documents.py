@@ -109,7 +109,7 @@ def remember(name: str, kinds: tuple[str, ...], documents: list[Document]) -> li
     path = _cache_file(name, kinds)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(path, json.dumps([asdict(document) for document in documents]))
+        write_text_atomic(path, json.dumps([asdict(document) for document in documents], allow_nan=False))
     return documents
 
 
