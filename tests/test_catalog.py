@@ -249,4 +249,4 @@ def test_a_damaged_cache_file_is_rendered_anew(tmp_path, monkeypatch):
     cached.write_text('[{"filename": "neuron.tex"', encoding="utf-8")  # half a file
     assert documents.generate(["neuron"]) == first
     monkeypatch.delenv("SYMNN_DOCUMENT_CACHE")
-    assert documents.remembered("neuron", ("tex",)) is None
+    assert documents.remembered("neuron") is None

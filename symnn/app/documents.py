@@ -53,19 +53,22 @@ def generate(names: list[str] | None = None, kinds: tuple[str, ...] = ("tex",), 
     read from there (see ``remembered``).
     """
     chosen = names or catalog.names()
-    rendered = {name: remembered(name, kinds) for name in chosen}
+    rendered = {name: remembered(name) for name in chosen}
     missing = [name for name in chosen if rendered[name] is None]
+    # with a cache every kind is rendered (checking is the cost, not rendering), for whoever asks next
+    making = tuple(RENDERINGS) if _cache_file(chosen[0]) is not None else kinds
     if workers <= 1 or len(missing) <= 1:
         for name in progress(missing, total=len(missing), description="derivations"):
-            rendered[name] = remember(name, kinds, _render([name], kinds, show_progress=False))
+            rendered[name] = remember(name, _render([name], making, show_progress=False))
     else:
         # the slowest to check first, so that the processes finish together
         order = sorted(missing, key=lambda name: -CHECK_COST.get(name, 0.0))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(_render_one, order, [kinds] * len(order))
+            results = pool.map(_render_one, order, [making] * len(order))
             for name, documents in zip(order, progress(results, total=len(order), description="derivations")):
-                rendered[name] = remember(name, kinds, documents)
-    return [document for name in chosen for document in rendered[name]]
+                rendered[name] = remember(name, documents)
+    return [document for name in chosen for kind in kinds for document in rendered[name]
+            if document.filename == f"{name}.{kind}"]
 
 
 CACHE_VARIABLE = "SYMNN_DOCUMENT_CACHE"
@@ -85,18 +88,18 @@ def source_fingerprint() -> str:
     return digest.hexdigest()[:20]
 
 
-def _cache_file(name: str, kinds: tuple[str, ...]) -> Path | None:
+def _cache_file(name: str) -> Path | None:
     folder = os.environ.get(CACHE_VARIABLE)
     if not folder:
         return None
     settings_digest = hashlib.sha256(repr(replace(current(), progress=None)).encode()).hexdigest()[:12]
-    return Path(folder) / f"{source_fingerprint()}-{settings_digest}-{name}-{'+'.join(kinds)}.json"
+    return Path(folder) / f"{source_fingerprint()}-{settings_digest}-{name}.json"
 
 
-def remembered(name: str, kinds: tuple[str, ...]) -> list[Document] | None:
+def remembered(name: str) -> list[Document] | None:
     """The documents of ``name`` as this source code (and these settings) rendered and verified them before,
     if SYMNN_DOCUMENT_CACHE names a folder that holds them (the test suite's processes share one)."""
-    path = _cache_file(name, kinds)
+    path = _cache_file(name)
     if path is None or not path.is_file():
         return None
     try:
@@ -105,8 +108,8 @@ def remembered(name: str, kinds: tuple[str, ...]) -> list[Document] | None:
         return None
 
 
-def remember(name: str, kinds: tuple[str, ...], documents: list[Document]) -> list[Document]:
-    path = _cache_file(name, kinds)
+def remember(name: str, documents: list[Document]) -> list[Document]:
+    path = _cache_file(name)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(path, json.dumps([asdict(document) for document in documents], allow_nan=False))
