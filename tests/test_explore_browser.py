@@ -60,10 +60,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, explorer, request):
-    """The explorer in a fresh state (this tab's memory cleared), waited for until its first answers are in."""
-    browser.get(explorer)
-    browser.execute_script("sessionStorage.clear()")
-    browser.get(explorer)
+    """The explorer in a fresh state (?fresh: this tab's memory not read), waited for until its first answers
+    are in."""
+    browser.get(explorer + "?fresh")
     wait_for(browser, "return !!(window.symnnExplore && symnnExplore.panel && symnnExplore.numbers "
                       "&& symnnExplore.collapse)")
     yield browser
@@ -263,6 +262,9 @@ def test_tabs_do_not_share_a_network(page):
     wait_for(page, "return document.getElementById('unit-title').textContent.startsWith('Unit 2 of layer 1')")
     assert text(page, "network-title").startswith("Network(3→4→1")
     assert "linear" in text(page, "unit-title")
+    page.get(url.split("?")[0])  # a reload keeps this tab's network (sessionStorage)
+    wait_for(page, "return !!(window.symnnExplore && symnnExplore.panel)")
+    assert text(page, "network-title").startswith("Network(3→4→1")
 
 
 def test_another_host_than_loopback_is_warned_about(processes):
@@ -300,7 +302,7 @@ def test_changing_the_network_while_it_trains_stops_the_training_quietly(page):
     epochs = page.find_element(By.ID, "epochs")
     epochs.clear()
     epochs.send_keys("3000")
-    page.execute_script("document.getElementById('train').dataset.pace = '60'")  # about 2.5 s
+    page.execute_script("document.getElementById('train').dataset.pace = '40'")  # about 1.6 s
     page.find_element(By.ID, "train").click()
     wait_for(page, "return symnnExplore.training && symnnExplore.training.epochs")
     Select(page.find_element(By.ID, "act-1")).select_by_value("linear")

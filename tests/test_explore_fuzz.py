@@ -43,7 +43,7 @@ def ask(client, path: str, body: dict) -> dict:
     return data if answer.status_code == 200 else {}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(network=networks(), seed=st.integers(0, 10_000), data=st.data())
 def test_every_panel_answers_a_random_network(client, network, seed, data):
     sizes = [int(n) for n in network["sizes"].split(",")]

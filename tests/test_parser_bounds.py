@@ -205,13 +205,13 @@ def check_bounded(text: str) -> None:
     assert Activation.from_expr(outcome.expr).expr == outcome.expr  # the record's own check agrees
 
 
-@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hypothesis_settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(formulas)
 def test_fuzzed_formulas_are_bounded_in_time_and_size(text):
     check_bounded(text)
 
 
-@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hypothesis_settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(pieces, max_size=24).map("".join))
 def test_fuzzed_formula_like_text_is_bounded_in_time_and_size(text):
     check_bounded(text)

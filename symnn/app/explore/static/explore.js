@@ -739,7 +739,8 @@
       sessionStorage.setItem(STORE, JSON.stringify({ spec: state.spec, pixels: state.pixels, classes: state.classes }));
     } catch (e) { /* private mode: nothing kept */ }
   }
-  function restore() {
+  function restore() {  // ?fresh in the address starts over (a lecture's first slide, the tests)
+    if (new URLSearchParams(location.search).has("fresh")) return null;
     try { return JSON.parse(sessionStorage.getItem(STORE) || "null"); } catch (e) { return null; }
   }
 
