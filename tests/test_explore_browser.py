@@ -85,9 +85,11 @@ def wait_for(browser, script: str, timeout: float = 20.0, *args):
 
 
 def settled(browser):
-    """Wait until the page has no request out (its debounced changes sent and answered)."""
-    time.sleep(0.4)  # the form waits 300 ms after the last keystroke before it asks
-    wait_for(browser, "return symnnExplore.requests === 0")
+    """Wait until the page has no change waiting to be sent (the form waits 300 ms after the last keystroke)
+    and no request out; twice, since an answer may set off the next request."""
+    for _ in range(2):
+        wait_for(browser, "return symnnExplore.waiting === 0 && symnnExplore.requests === 0")
+        time.sleep(0.05)
 
 
 def build(browser, sizes: str, activations: list[str], bias: bool = True) -> None:

@@ -20,7 +20,7 @@
     spec: null, panel: null, selected: null, params: null, trained: null, inputs: [], targets: [],
     loss: "auto", numbers: null, collapse: null, boundary: null, contour: [], training: null,
     drawn: { points: [], labels: [] }, classes: 2, pixels: new Array(35).fill(0), digits: null, prediction: null,
-    requests: 0,
+    requests: 0, waiting: 0,
   };
   window.symnnExplore = state;
 
@@ -55,7 +55,14 @@
     };
     return run;
   }
-  function debounce(fn, ms) { let t; return (...a) => { clearTimeout(t); t = setTimeout(() => fn(...a), ms); }; }
+  // fn once the calls have paused for ms; state.waiting counts the calls not yet made (tests wait for 0)
+  function debounce(fn, ms) {
+    let t = null;
+    return (...a) => {
+      if (t === null) state.waiting += 1; else clearTimeout(t);
+      t = setTimeout(() => { t = null; state.waiting -= 1; fn(...a); }, ms);
+    };
+  }
 
   // --- MathML written here (numbers only; every formula with symbols comes from the server) ------------
   const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
