@@ -12,7 +12,6 @@ import math
 import re
 import shutil
 import subprocess
-import tempfile
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -23,6 +22,7 @@ from symnn.render import labels
 from symnn.render.diagram import Diagram, is_box, layout, name_box, name_lines, network_svg, node_box, symbol_center
 from symnn.render.metrics import NAME_SIZE, text_width
 from symnn.render.tikz import network_tikz
+from tests.chromium import chromium
 
 NAMED = dict(activation="sigmoid", input_names=["price", "shipping cost", "marketing", "material"],
              unit_names=[["affordability", "awareness", "perceived quality"], ["top-seller probability"]])
@@ -470,9 +470,6 @@ def test_svg_without_biases_and_with_names():
 
 # --- SVG in a browser -----------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
 MEASURE_LABELS = """
 const px = (r) => [r.left, r.top, r.right, r.bottom];
 const svg = document.querySelector('svg');
@@ -486,23 +483,8 @@ return {rects, labels, boxes, names, fonts: [...document.fonts].length};
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None or CHROMEDRIVER is None:
-        pytest.skip("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e .[test])")
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="symnn-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-                 "--disable-extensions", "--hide-scrollbars", "--window-size=1280,900", f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER, log_output=subprocess.DEVNULL), options=options)
-    try:
+    with chromium(1280) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.mark.parametrize("network", [Network([3, 4, 1]), Network([8, 8, 1], bias=False), Network([4, 3, 1], **NAMED)],

@@ -257,13 +257,19 @@ def derivation_html(derivation, report, note: str = "") -> str:
         parts.append(f'<p class="intro">{prose(derivation.intro)}</p>')
     if derivation.diagram is not None:
         parts.append(f'<div class="diagram">{network_svg(derivation.diagram)}</div>')
-    if derivation.given:
-        parts.append(given_html(derivation))
+    parts.append(derivation_body_html(derivation, report))
+    return page(derivation.title, "\n".join(parts))
+
+
+def derivation_body_html(derivation, report) -> str:
+    """What follows a derivation's intro on its page: the given values, the steps with their marks, the
+    conclusion and the check report (the explorer shows this inside a panel)."""
+    parts = [given_html(derivation)] if derivation.given else []
     parts.append(steps_html(derivation, report))
     if derivation.conclusion:
         parts.append(f'<p class="conclusion">{prose(derivation.conclusion)}</p>')
     parts.append(check_report(report))
-    return page(derivation.title, "\n".join(parts))
+    return "\n".join(parts)
 
 
 def index_html(title: str, intro: str, links: list[tuple[str, str, str]],

@@ -22,7 +22,7 @@ from symnn.numeric.crosscheck import crosscheck
 from symnn.numeric.gradients import CompiledGradient
 from symnn.numeric.params import Params
 from symnn.render.diagram import MAX_UNITS as DIAGRAM_UNITS, network_svg
-from symnn.render.html import check_report, given_html, prose, steps_html
+from symnn.render.html import derivation_body_html, prose
 from symnn.render.mathml import mathml
 
 SHOWN_OUTPUTS = 3  # outputs whose collapsed w′ and b′ the panel writes out
@@ -168,14 +168,8 @@ def readable_number(value: float) -> str:
 
 def _derivation_html(derivation, report) -> str:
     """A derivation's intro, steps with their marks, conclusion and check report (the body of its page)."""
-    parts = [f'<p class="intro">{prose(derivation.intro)}</p>'] if derivation.intro else []
-    if derivation.given:
-        parts.append(given_html(derivation))
-    parts.append(steps_html(derivation, report))
-    if derivation.conclusion:
-        parts.append(f'<p class="conclusion">{prose(derivation.conclusion)}</p>')
-    parts.append(check_report(report))
-    return "\n".join(parts)
+    intro = f'<p class="intro">{prose(derivation.intro)}</p>\n' if derivation.intro else ""
+    return intro + derivation_body_html(derivation, report)
 
 
 # --- Numbers ---------------------------------------------------------------------------------
