@@ -1177,3 +1177,12 @@ def test_non_finite_numbers_are_refused_with_a_message(client, sizes, activation
     body = {"network": {"sizes": sizes, "activations": activation}, "weights": weights,
             "biases": [[0]] * depth, "inputs": x, "targets": [0]}
     refused(client.post("/api/numbers", json=body))
+
+
+def test_counterexample_page_is_the_one_symnn_collapse_prints(client, cli):
+    """The Collapse export of a network that does not collapse: byte for byte `symnn collapse … --format html`."""
+    body = {"panel": "collapse", "format": "html", "network": {"sizes": "3,4,1", "activations": "sigmoid"}}
+    exported = client.post("/api/export", json=body).text
+    printed = cli("collapse", "3,4,1", "--activation", "sigmoid", "--format", "html")
+    assert printed.returncode == 1  # a network that does not collapse is a reported failure of the command
+    assert exported == printed.stdout

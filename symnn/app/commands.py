@@ -136,7 +136,7 @@ def cmd_collapse(args) -> int:
         if args.format == "json":
             print(dumps(_witness_json(network, error)))
         elif args.format == "html":  # a page: the counterexample as a derivation, the reason said first
-            print(_non_collapse_page(network, error), end="")
+            print(non_collapse_page(network, error), end="")
         elif args.format in ("latex", "markdown"):  # the counterexample as a derivation, in the format asked for
             print(("% " if args.format == "latex" else "") + f"{network!r} does not collapse: {error}")
             if error.witness is not None:
@@ -188,7 +188,7 @@ def cmd_collapse(args) -> int:
     return EXIT_OK if report.ok else EXIT_FAILURE
 
 
-def _non_collapse_page(network: Network, error: NotCollapsible) -> str:
+def non_collapse_page(network: Network, error: NotCollapsible) -> str:
     """The HTML page of ``collapse --format html`` for a network that does not collapse: the witness as a
     checked derivation, or (when none was found) the reason alone."""
     reason = str(error)

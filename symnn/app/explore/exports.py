@@ -15,6 +15,7 @@ from pathlib import Path
 from sympy import Add, Float, Mul, Rational, UnevaluatedExpr, exp
 
 from symnn.app import documents
+from symnn.app.commands import non_collapse_page
 from symnn.app.explore import validate
 from symnn.app.explore.digits_panel import model, read_pixels
 from symnn.app.explore.panels import loss_for, read_params
@@ -39,7 +40,7 @@ def export(data: dict) -> tuple[str, bytes, str]:
     kind = validate.choice(data, "format", tuple(FORMATS))
     derivation, stem = _derivation(panel, data)
     if kind == "html":
-        return f"{stem}.html", derivation.html().encode("utf-8"), FORMATS[kind]
+        return f"{stem}.html", _page(panel, data, derivation).encode("utf-8"), FORMATS[kind]
     tex = derivation.document()
     if kind == "tex":
         return f"{stem}.tex", tex.encode("utf-8"), FORMATS[kind]
@@ -64,6 +65,16 @@ def _derivation(panel: str, data: dict) -> tuple[Derivation, str]:
     if panel == "playground":
         return boundary_derivation(spec, data), f"boundary-{shape}"
     return numbers_derivation(spec, data), f"numbers-{shape}"
+
+
+def _page(panel: str, data: dict, derivation: Derivation) -> str:
+    """The HTML page; a counterexample's is the one ``symnn collapse --format html`` prints (the reason first)."""
+    if panel in ("collapse", "playground"):
+        spec = read_spec(data)
+        outcome = collapse_outcome(spec)
+        if isinstance(outcome, NotCollapsible):
+            return non_collapse_page(spec.network(), outcome)
+    return derivation.html()
 
 
 def collapse_derivation(spec: NetworkSpec) -> Derivation:
