@@ -53,8 +53,10 @@ def test_every_panel_answers_a_random_network(client, network, seed, data):
     unit = ask(client, "/api/unit", {"network": network, "layer": j, "unit": data.draw(st.integers(1, sizes[j]))})
     assert [form["name"] for form in unit["forms"]] in (["input"], ["elementwise", "Σ form", "block form"])
     collapsed = ask(client, "/api/collapse", {"network": network})
-    softmax = network["activations"][-1] == "softmax"  # collapses to softmax(W′ᵀx + b′) over affine hidden layers
-    assert collapsed["collapses"] == (all(panel["affine"][:-1]) and (panel["affine"][-1] or softmax))
+    # of SCALAR only "linear" is affine; a softmax output over affine hidden layers collapses to softmax(W′ᵀx + b′)
+    *hidden, output = network["activations"]
+    assert collapsed["collapses"] == (all(g == "linear" for g in hidden) and output in ("linear", "softmax"))
+    assert panel["affine"] == [g == "linear" for g in network["activations"]]
     ask(client, "/api/collapse/proof", {"network": network})
     params = ask(client, "/api/params", {"network": network, "seed": seed})
     rng = np.random.default_rng(seed)

@@ -56,7 +56,7 @@ def generate(names: list[str] | None = None, kinds: tuple[str, ...] = ("tex",), 
     rendered = {name: remembered(name) for name in chosen}
     missing = [name for name in chosen if rendered[name] is None]
     # with a cache every kind is rendered (checking is the cost, not rendering), for whoever asks next
-    making = tuple(RENDERINGS) if _cache_file(chosen[0]) is not None else kinds
+    making = tuple(RENDERINGS) if os.environ.get(CACHE_VARIABLE) else kinds
     if workers <= 1 or len(missing) <= 1:
         for name in progress(missing, total=len(missing), description="derivations"):
             rendered[name] = remember(name, _render([name], making, show_progress=False))

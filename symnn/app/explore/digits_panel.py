@@ -62,8 +62,7 @@ def read_pixels(data: dict) -> np.ndarray:
     if not isinstance(pixels, list) or len(pixels) != count:
         raise InvalidArgumentError(f"'pixels' must list the {count} pixels of the {digits.ROWS}×{digits.COLUMNS} "
                                    "grid row by row, each 0 or 1")
-    return np.array([validate.whole({f"pixels[{k}]": p}, f"pixels[{k}]", 0, 1) for k, p in enumerate(pixels)],
-                    dtype=float)
+    return np.array([validate.whole_value(p, f"pixels[{k}]", 0, 1) for k, p in enumerate(pixels)], dtype=float)
 
 
 def predict(data: dict) -> dict:

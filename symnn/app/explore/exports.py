@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from sympy import Add, Float, Mul, Rational, UnevaluatedExpr, exp
@@ -18,7 +17,7 @@ from symnn.app import documents
 from symnn.app.commands import non_collapse_page
 from symnn.app.explore import validate
 from symnn.app.explore.digits_panel import model, read_pixels
-from symnn.app.explore.panels import loss_for, read_params
+from symnn.app.explore.panels import read_loss, read_params, read_sample
 from symnn.app.explore.playground import check_playground_network
 from symnn.app.explore.spec import NetworkSpec, collapse_outcome, read_spec
 from symnn.config import current
@@ -93,22 +92,14 @@ def boundary_derivation(spec: NetworkSpec, data: dict) -> Derivation:
     numbers (so the boundary is the line z = threshold); otherwise the counterexample, which is why it bends."""
     network = spec.network()
     check_playground_network(network)
-    if not all(layer.activation.is_affine for layer in network.layers[:-1]):
+    if not spec.hidden_affine():
         return collapse_derivation(spec)
     if data.get("weights") is None:
         raise InvalidArgumentError("train the network first: the export writes the trained weights' straight line")
     params = read_params(data, network)
-    scores = replace(spec, activations=spec.activations[:-1] + ("linear",))
-    proof = collapse_derivation(scores)
-    Ws, bs = params.arrays()
-    given = {}
-    for layer, W in zip(network.layers, Ws):
-        given.update({layer.weight(k, i): _rounded(W[k - 1, i - 1])
-                      for k in range(1, layer.n_in + 1) for i in range(1, layer.n_out + 1)})
-    if network.has_bias:
-        for layer, b in zip(network.layers, bs):
-            given.update({layer.bias_term(i): _rounded(b[i - 1]) for i in range(1, layer.n_out + 1)})
-    outcome = collapse_outcome(scores)
+    given = {symbol: _rounded(value) for symbol, value in params.to_substitution(network, exact=False).items()}
+    outcome = collapse_outcome(spec.scores())  # the hidden layers are affine: this collapses
+    proof = outcome.proof
     derivation = Derivation(
         f"The trained {'-'.join(map(str, network.sizes))} network draws a straight boundary",
         intro=(f"The output layer's $z$, before its {network.layers[-1].activation.name}, is what the same network "
@@ -162,15 +153,14 @@ def numbers_derivation(spec: NetworkSpec, data: dict) -> Derivation:
         raise InvalidArgumentError(f"the Numbers export writes every number of every step out, for networks of up to "
                                    f"{limit} weights and biases; {network!r} has {network.n_params} (the panel shows "
                                    "its numbers all the same)")
-    params = read_params(data, network)  # checked as the panel checks them
-    inputs = validate.numbers(data.get("inputs"), network.sizes[0], "inputs")
+    params, x = read_sample(data, network)  # checked as the panel checks them
     targets = validate.numbers(data.get("targets"), network.sizes[-1], "targets")
-    loss = loss_for(network, validate.choice(data, "loss", ("auto", "bce", "squared_error", "cross_entropy"), "auto"))
+    loss = read_loss(data, network)
     lr = validate.number(data.get("lr", 0.5), "lr", bound=10.0)
     Ws, bs = params.arrays()
     weights = [[[_decimal(v) for v in row] for row in W] for W in Ws]
     biases = [[_decimal(v) for v in b] for b in bs] if network.has_bias else None
-    return Backprop(network, loss).worked_example(weights, biases, [_decimal(v) for v in inputs],
+    return Backprop(network, loss).worked_example(weights, biases, [_decimal(v) for v in x[0]],
                                                   [_decimal(v) for v in targets], lr=_decimal(lr))
 
 

@@ -187,6 +187,11 @@ def loss_for(network: Network, requested: str = "auto") -> str:
     return requested
 
 
+def read_loss(data: dict, network: Network) -> str:
+    """The request's ``loss`` ("auto" unless given), as ``loss_for`` settles it for this output."""
+    return loss_for(network, validate.choice(data, "loss", ("auto", "bce", "squared_error", "cross_entropy"), "auto"))
+
+
 def loss_choices(network: Network) -> tuple[str, ...]:
     output = network.layers[-1].activation
     if output.is_vector:
@@ -212,6 +217,12 @@ def read_params(data: dict, network: Network) -> Params:
     return Params.from_arrays(Ws, bs)
 
 
+def read_sample(data: dict, network: Network) -> tuple[Params, np.ndarray]:
+    """The request's weights and biases, and its ``inputs`` as a batch of one row."""
+    params = read_params(data, network)
+    return params, np.array([validate.numbers(data.get("inputs"), network.sizes[0], "inputs")])
+
+
 def params_json(params: Params, network: Network) -> dict:
     Ws, bs = params.arrays()
     return {"weights": [np.round(W, 6).tolist() for W in Ws],
@@ -231,8 +242,7 @@ def _gradient(spec: NetworkSpec, loss: str) -> CompiledGradient:
 def numbers_panel(spec: NetworkSpec, data: dict) -> dict:
     """Every z and a for the given inputs; with targets also the loss, every δ and every gradient."""
     network = spec.network()
-    params = read_params(data, network)
-    x = np.array([validate.numbers(data.get("inputs"), network.sizes[0], "inputs")])
+    params, x = read_sample(data, network)
     with np.errstate(all="ignore"):  # what is not finite is said below
         trace = compiled(spec).trace(x, params)
     for j, (Z, A) in enumerate(zip(trace.Z, trace.A[1:]), start=1):
@@ -242,8 +252,7 @@ def numbers_panel(spec: NetworkSpec, data: dict) -> dict:
     targets = data.get("targets")
     if targets is None:
         return answer
-    loss = loss_for(network, validate.choice(data, "loss", ("auto", "bce", "squared_error", "cross_entropy"),
-                                             "auto"))
+    loss = read_loss(data, network)
     y = np.array([validate.numbers(targets, network.sizes[-1], "targets")])
     _check_targets(y[0], loss)
     with np.errstate(all="ignore"):
@@ -274,8 +283,7 @@ def _check_targets(y: np.ndarray, loss: str) -> None:
 def exact_check(spec: NetworkSpec, data: dict) -> dict:
     """The compiled outputs against the exact symbolic form at the same numbers (``symnn.crosscheck``)."""
     network = spec.network()
-    params = read_params(data, network)
-    x = np.array([validate.numbers(data.get("inputs"), network.sizes[0], "inputs")])
+    params, x = read_sample(data, network)
     check = crosscheck(network, params, x)
     _check_finite("the difference from the exact form", [np.array(check.max_abs)])
     return {"ok": bool(check.ok(1e-12)), "max_abs": [float(v) for v in check.max_abs],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import queue
 import threading
-from dataclasses import replace
+from functools import lru_cache
 from typing import Iterator
 
 import numpy as np
@@ -66,8 +66,7 @@ def read_dataset(data: dict) -> tuple[np.ndarray, np.ndarray]:
     if not 2 <= len(points) <= validate.MAX_POINTS:
         raise InvalidArgumentError(f"a drawn data set needs from 2 to {validate.MAX_POINTS} points, not {len(points)}")
     X = np.array([validate.numbers(p, 2, f"points[{k}]", bound=10.0) for k, p in enumerate(points)])
-    y = np.array([validate.whole({f"labels[{k}]": v}, f"labels[{k}]", 0, 1) for k, v in enumerate(labels)],
-                 dtype=float)
+    y = np.array([validate.whole_value(v, f"labels[{k}]", 0, 1) for k, v in enumerate(labels)], dtype=float)
     if len(set(y.tolist())) < 2:
         raise InvalidArgumentError("a drawn data set needs points of both classes (click for class 1, "
                                    "shift-click for class 0)")
@@ -84,10 +83,14 @@ def check_playground_network(network: Network) -> None:
                                    f"units), not {network.sizes[-1]}")
 
 
+@lru_cache(maxsize=1)
 def grid_points() -> np.ndarray:
+    """The boundary picture's GRID × GRID points, row by row (made once: every update of every training uses it)."""
     axis = np.linspace(-EXTENT, EXTENT, GRID)
     x1, x2 = np.meshgrid(axis, axis[::-1])  # row 0 is the top of the picture (largest x2)
-    return np.column_stack([x1.ravel(), x2.ravel()])
+    points = np.column_stack([x1.ravel(), x2.ravel()])
+    points.setflags(write=False)  # shared by every call
+    return points
 
 
 def class_one_score(network: Network, outputs: np.ndarray) -> np.ndarray:
@@ -181,12 +184,11 @@ def _line(data: dict) -> str:
 def collapsed_formula(spec: NetworkSpec, params: Params) -> dict | None:
     """For a network whose hidden layers are all affine, its trained z^{[L]} = w′·x + b′ in numbers: why the
     boundary is a straight line (None when a hidden layer is not affine)."""
-    network = spec.network()
-    if not all(layer.activation.is_affine for layer in network.layers[:-1]):
+    if not spec.hidden_affine():
         return None
+    network = spec.network()
     output = network.layers[-1].activation
-    scores = replace(spec, activations=spec.activations[:-1] + ("linear",))  # the same network up to z^{[L]}
-    outcome = collapse_outcome(scores)
+    outcome = collapse_outcome(spec.scores())
     values = {symbol: Float(value, 15) for symbol, value in params.to_substitution(network, exact=False).items()}
 
     def collapsed(i: int) -> list:

@@ -8,7 +8,7 @@ threads at once (at worst a result is worked out twice).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from symnn.app.commands import parse_activation_list, parse_sizes
@@ -38,6 +38,14 @@ class NetworkSpec:
 
     def network(self) -> Network:
         return build_network(self)
+
+    def scores(self) -> "NetworkSpec":
+        """The same network with a linear output layer: its outputs are the scores z^{[L]}."""
+        return replace(self, activations=self.activations[:-1] + ("linear",))
+
+    def hidden_affine(self) -> bool:
+        """Whether every hidden layer is affine (then z^{[L]} is linear in x, whatever the output's g)."""
+        return all(layer.activation.is_affine for layer in self.network().layers[:-1])
 
     def describe(self) -> dict:
         """The spec as the page sends it back (the form's fields)."""
@@ -88,14 +96,14 @@ def _check_bounds(sizes: tuple[int, ...]) -> None:
 
 def _activations(value, depth: int) -> tuple[str, ...]:
     if isinstance(value, str):
-        value = parse_activation_list(validate.text({"activations": value}, "activations"))
+        value = parse_activation_list(validate.text_value(value, "activations"))
     if isinstance(value, str):
         value = [value] * depth
     if not isinstance(value, list) or len(value) != depth:
         got = len(value) if isinstance(value, list) else type(value).__name__
         raise InvalidArgumentError(f"'activations' must name one activation for every layer or list exactly "
                                    f"{depth} (one per layer 1..{depth}), got {got}")
-    texts = tuple(validate.text({"activation": v}, "activation").strip() for v in value)
+    texts = tuple(validate.text_value(v, "activation").strip() for v in value)
     for name in dict.fromkeys(texts):
         get_activation(name)  # unknown names and unsafe formulas are refused with the parser's message
     return texts
@@ -107,7 +115,7 @@ def _unit_names(value, depth: int):
     if not isinstance(value, list) or len(value) != depth:
         raise InvalidArgumentError(f"'unit_names' must be a list of {depth} texts, one per layer 1..{depth} "
                                    "(empty for unnamed units)")
-    per_layer = tuple(validate.names(validate.text({"unit_names": v}, "unit_names"), f"layer {j} unit names")
+    per_layer = tuple(validate.names(validate.text_value(v, "unit_names"), f"layer {j} unit names")
                       for j, v in enumerate(value, start=1))
     if not any(per_layer):
         return None

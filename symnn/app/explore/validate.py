@@ -56,13 +56,17 @@ def _no_constant(name: str):
 
 def text(data: dict, key: str, default: str | None = None, limit: int = MAX_TEXT) -> str:
     """A string field, at most ``limit`` characters."""
-    value = data.get(key, default)
+    return text_value(data.get(key, default), key, limit)
+
+
+def text_value(value: Any, what: str, limit: int = MAX_TEXT) -> str:
+    """``value`` as text of at most ``limit`` characters, named ``what`` in a refusal."""
     if value is None:
-        raise InvalidArgumentError(f"'{key}' is missing")
+        raise InvalidArgumentError(f"'{what}' is missing")
     if not isinstance(value, str):
-        raise InvalidArgumentError(f"'{key}' must be text, not {_kind(value)}")
+        raise InvalidArgumentError(f"'{what}' must be text, not {_kind(value)}")
     if len(value) > limit:
-        raise InvalidArgumentError(f"'{key}' is {len(value):,} characters long, more than the {limit:,} allowed")
+        raise InvalidArgumentError(f"'{what}' is {len(value):,} characters long, more than the {limit:,} allowed")
     return value
 
 
@@ -74,12 +78,16 @@ def flag(data: dict, key: str, default: bool) -> bool:
 
 
 def whole(data: dict, key: str, low: int, high: int, default: int | None = None) -> int:
-    """A whole number from ``low`` to ``high``."""
-    value = data.get(key, default)
+    """A whole number field from ``low`` to ``high``."""
+    return whole_value(data.get(key, default), key, low, high)
+
+
+def whole_value(value: Any, what: str, low: int, high: int) -> int:
+    """``value`` as a whole number from ``low`` to ``high``, named ``what`` in a refusal."""
     if value is None:
-        raise InvalidArgumentError(f"'{key}' is missing")
+        raise InvalidArgumentError(f"'{what}' is missing")
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidArgumentError(f"'{key}' must be a whole number from {low} to {high}, not {_shown(value)}")
+        raise InvalidArgumentError(f"'{what}' must be a whole number from {low} to {high}, not {_shown(value)}")
     return value
 
 
